@@ -1,0 +1,38 @@
+# The two commands: `make run` (install + refresh the sample end to end) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint ui bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/monitor prepare
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Install everything, then ingest -> dbt -> quality gate -> publish -> report on the bundled SAMPLE.
+run: install
+	$(BIN)/monitor refresh --source sample
+
+## Install everything, then run the whole test suite (slow and reliability trials included).
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow and not reliability and not browser"
+
+lint: install
+	$(BIN)/ruff check pipelines tests scripts benchmarks
+	$(BIN)/ruff format --check pipelines tests scripts benchmarks
+
+## The Dagster UI on http://127.0.0.1:3000 with the same definitions `monitor refresh` runs.
+ui: install
+	DAGSTER_HOME=$(CURDIR)/warehouse/dagster $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

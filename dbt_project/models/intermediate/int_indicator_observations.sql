@@ -1,0 +1,42 @@
+-- Observations selected for each registry indicator series, every loaded vintage.
+with
+
+observations as (
+    select * from {{ ref('stg_eurostat__observations') }}
+),
+
+series as (
+    select * from {{ ref('stg_registry__indicator_series') }}
+),
+
+indicator_geos as (
+    select * from {{ ref('stg_registry__indicator_geographies') }}
+),
+
+matched as (
+    select
+        series.indicator_id,
+        series.breakdown,
+        series.category,
+        series.label_nl as category_nl,
+        series.label_en as category_en,
+        observations.geo,
+        observations.period,
+        observations.period_year,
+        observations.value,
+        observations.flags,
+        observations.dataset,
+        observations.snapshot_id
+    from observations
+    inner join series
+        on series.dataset = observations.dataset
+        and list_bool_and(list_transform(
+            map_keys(series.filters),
+            lambda k: observations.dims[k] is not distinct from series.filters[k]
+        ))
+    inner join indicator_geos
+        on indicator_geos.indicator_id = series.indicator_id
+        and indicator_geos.geo = observations.geo
+)
+
+select * from matched

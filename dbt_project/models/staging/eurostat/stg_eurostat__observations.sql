@@ -1,0 +1,21 @@
+with
+
+source as (
+    select * from {{ source('raw', 'observations') }}
+    where source = 'eurostat'
+),
+
+renamed as (
+    select
+        dataset,
+        snapshot_id,
+        dims,
+        geo,
+        time as period,
+        cast(left(time, 4) as integer) as period_year,
+        value,
+        coalesce(flags, '') as flags
+    from source
+)
+
+select * from renamed

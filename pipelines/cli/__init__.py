@@ -1,0 +1,65 @@
+"""`monitor`: the command line of the Flemish policy monitor.
+
+Imports are lazy per command: `monitor query` must start fast and never load Dagster,
+dbt or Great Expectations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="monitor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("refresh", help="ingest, build, gate, publish and report (through Dagster)")
+    p.add_argument("--source", default="sample", help="sample (default), live, or dir:PATH")
+
+    p = sub.add_parser(
+        "parse", help="parse one raw Eurostat file and write its observations as CSV"
+    )
+    p.add_argument("file")
+    p.add_argument("--dataset", help="dataset code (default: from the file name)")
+
+    p = sub.add_parser("query", help="run one read-only SQL query on the published database")
+    p.add_argument("sql")
+    p.add_argument("--csv", action="store_true", help="write CSV instead of a table")
+    p.add_argument(
+        "--db",
+        help="published database (default: $MONITOR_PUBLISHED_DB or warehouse/published/monitor.duckdb)",
+    )
+
+    sub.add_parser(
+        "status", help="last publication, its gate result and the snapshots it came from"
+    )
+
+    sub.add_parser("report", help="rebuild the static report from the published database")
+
+    p = sub.add_parser(
+        "prepare", help="build the dbt manifest Dagster loads (done by make install)"
+    )
+    p.add_argument("--force", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "refresh":
+        from pipelines.cli.refresh import run
+    elif args.command == "parse":
+        from pipelines.cli.parse import run
+    elif args.command == "query":
+        from pipelines.cli.query import run
+    elif args.command == "status":
+        from pipelines.cli.status import run
+    elif args.command == "report":
+        from pipelines.cli.report import run
+    else:
+        from pipelines.cli.prepare import run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""`monitor query "SQL"`: one read-only statement on the published database.
+
+Read-only three times over: only SELECT/EXPLAIN statements are accepted, the file is opened
+with `read_only=True`, and file-system access (COPY, ATTACH, read_csv of other files) is
+disabled with the configuration locked.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import duckdb
+
+ALLOWED = {"SELECT", "EXPLAIN"}
+
+
+class QueryRefused(ValueError):
+    pass
+
+
+def check_read_only(sql: str) -> str:
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"cannot parse the query: {exc}") from exc
+    if len(statements) != 1:
+        raise QueryRefused(f"give exactly one statement (got {len(statements)})")
+    kind = statements[0].type.name
+    if kind not in ALLOWED:
+        raise QueryRefused(
+            f"only read queries are allowed (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, EXPLAIN); got {kind}"
+        )
+    return sql
+
+
+def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    check_read_only(sql)
+    con = open_read_only(db)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()
+    finally:
+        con.close()
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [[_text(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [
+        all(isinstance(row[i], int | float) or row[i] is None for row in rows)
+        for i in range(len(columns))
+    ]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    out = [line(columns), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(round(value, 6))
+    return str(value)
+
+
+def run(args) -> int:
+    from pipelines.settings import paths
+
+    db = Path(args.db).resolve() if args.db else paths().published_db
+    if not db.exists():
+        print(f"error: no published database at {db}; run `monitor refresh` first", file=sys.stderr)
+        return 1
+    try:
+        columns, rows = run_query(db, args.sql)
+    except QueryRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_text(v) for v in row] for row in rows])
+    else:
+        print(format_table(columns, rows))
+    return 0

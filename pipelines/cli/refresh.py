@@ -1,0 +1,83 @@
+"""`monitor refresh`: materialise every asset through the Dagster definitions (the same ones
+`dagster dev -w workspace.yaml` shows), with progress on stderr and a closing summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from pipelines.lib.sources import SourceError, SourceSpec
+
+DAGSTER_YAML = """# Written by `monitor`; the Dagster instance for runs started from the command line.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+
+def prepare_instance(dagster_home: Path) -> None:
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+
+
+def clean_leftovers(where) -> list[str]:
+    """Remove half-written files a killed run may have left (never a finished file)."""
+    from pipelines.lib.snapshots import clean_incoming
+
+    notes = []
+    removed = clean_incoming(where.raw)
+    if removed:
+        notes.append(f"removed {removed} half-written snapshot folder(s)")
+    for tmp in where.published_db.parent.glob(f".{where.published_db.name}.*.tmp*"):
+        tmp.unlink(missing_ok=True)
+        notes.append(f"removed unfinished publication {tmp.name}")
+    return notes
+
+
+def run(args) -> int:
+    from pipelines.settings import export_env
+
+    try:
+        spec = SourceSpec.parse(args.source)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    where = export_env().ensure()
+    prepare_instance(where.dagster_home)
+    for note in clean_leftovers(where):
+        print(f"recovery: {note}", file=sys.stderr)
+    started = time.perf_counter()
+    print(f"monitor refresh: source {spec}, warehouse {where.home}", file=sys.stderr)
+    from pipelines.defs.dbt.project import ensure_manifest, manifest_is_stale
+
+    if manifest_is_stale():
+        print("building the dbt manifest (dbt parse)…", file=sys.stderr)
+        ensure_manifest()
+    import dagster as dg
+
+    from pipelines.cli.summary import summarise
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    log_path = where.home / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"detailed log (dbt output): {log_path}", file=sys.stderr)
+    with dg.DagsterInstance.get() as instance, open(log_path, "w") as log, redirect_stdout(log):
+        result = job.execute_in_process(
+            run_config={
+                "resources": {"source": {"config": {"spec": str(spec)}}},
+                "loggers": {"progress": {}},
+            },
+            instance=instance,
+            raise_on_error=False,
+            tags={"monitor/source": str(spec), "monitor/trigger": "cli"},
+        )
+    summary = summarise(result, where, time.perf_counter() - started)
+    print(summary.text)
+    return 0 if summary.published else 1

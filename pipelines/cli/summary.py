@@ -1,0 +1,90 @@
+"""The closing summary of a refresh, read from the Dagster run's events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Summary:
+    text: str
+    published: bool
+
+
+def summarise(result, where, elapsed_s: float) -> Summary:
+    materialised = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    checks = list(result.get_asset_check_evaluations())
+    failures = result.get_step_failure_events()
+    lines = [f"\nRefresh run {result.run_id} finished in {elapsed_s:.1f}s"]
+
+    raws = {k: v for k, v in materialised.items() if k.startswith("raw/eurostat__")}
+    lines.append(f"  sources read: {len(raws)} dataset(s)")
+    for key, meta in sorted(raws.items()):
+        lines.append(
+            f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} obs, "
+            f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
+        )
+    if "raw/observations" in materialised:
+        lines.append(
+            f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
+        )
+
+    dbt_checks = [c for c in checks if not c.check_name.startswith("gx_")]
+    dbt_models = [
+        k for k in materialised if k.split("/")[0] in ("staging", "intermediate", "marts")
+    ]
+    failed_dbt = [c for c in dbt_checks if not c.passed]
+    lines.append(
+        f"  dbt build: {len(dbt_models)} models, {len(dbt_checks) - len(failed_dbt)}/{len(dbt_checks)} tests passed"
+    )
+    for c in failed_dbt:
+        lines.append(f"    - FAILED {c.asset_key.to_user_string()}: {c.check_name}")
+
+    gx = [c for c in checks if c.check_name.startswith("gx_")]
+    if gx:
+        state = "passed" if all(c.passed or c.severity.value == "WARN" for c in gx) else "FAILED"
+        lines.append(f"  quality gate: {state}")
+        for c in gx:
+            meta = c.metadata
+            lines.append(
+                f"    - {c.asset_key.to_user_string()}:{c.check_name} "
+                f"{'passed' if c.passed else 'FAILED'} ({_v(meta, 'expectations')} expectations, "
+                f"{_v(meta, 'failed_errors')} errors, {_v(meta, 'failed_warnings')} warnings)"
+            )
+            if not c.passed:
+                for row in str(_v(meta, "failures")).splitlines()[:10]:
+                    lines.append(f"        {row}")
+    else:
+        lines.append("  quality gate: not run")
+
+    published = "publication/monitor_db" in materialised
+    if published:
+        meta = materialised["publication/monitor_db"]
+        sample = "  ** SAMPLE DATA **" if _v(meta, "is_sample") else ""
+        lines.append(
+            f"  published: {_v(meta, 'path')} (publication {_v(meta, 'publication_id')}){sample}"
+        )
+        lines.append(f"    tables: {_v(meta, 'table_rows')}")
+    else:
+        lines.append(
+            f"  published: NOTHING — the previous publication at {where.published_db} is unchanged"
+        )
+    if "publication/report" in materialised:
+        lines.append(f"  report: {_v(materialised['publication/report'], 'path')}")
+    for f in failures:
+        error = f.event_specific_data.error
+        message = error.message.strip().splitlines()[-1] if error else "unknown error"
+        lines.append(f"  FAILED step {f.step_key}: {message[:500]}")
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    if skipped:
+        lines.append(f"  skipped: {', '.join(sorted(set(skipped)))}")
+    lines.append("  result: " + ("PUBLISHED" if published else "NOT PUBLISHED"))
+    return Summary("\n".join(lines), published)
+
+
+def _v(meta, key):
+    value = meta.get(key)
+    return getattr(value, "value", value) if value is not None else ""

@@ -1,0 +1,37 @@
+"""The Dagster code location (`dagster dev -w workspace.yaml` and `monitor refresh` both load
+this): registry -> eurostat ingest -> dbt models -> quality gate -> publication -> report."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs import dbt, eurostat, publication, quality, registry
+from pipelines.defs.dbt import assets as dbt_assets
+from pipelines.defs.eurostat import assets as eurostat_assets
+from pipelines.defs.progress import progress_logger
+from pipelines.defs.publication import assets as publication_assets
+from pipelines.defs.quality import checks as quality_checks
+from pipelines.defs.registry import assets as registry_assets
+from pipelines.defs.resources import SourceResource
+
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.all(),
+    description="Ingest every dataset, build the marts, run the quality gate, publish, report.",
+)
+
+defs = dg.Definitions.merge(
+    registry_assets.defs,
+    eurostat_assets.build_defs(),
+    dbt_assets.defs,
+    quality_checks.build_defs(),
+    publication_assets.defs,
+    dg.Definitions(
+        jobs=[refresh_job],
+        resources={"source": SourceResource.configure_at_launch()},
+        executor=dg.in_process_executor,
+        loggers={"progress": progress_logger},
+    ),
+)
+
+__all__ = ["defs", "dbt", "eurostat", "publication", "quality", "registry"]

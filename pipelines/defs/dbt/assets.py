@@ -1,0 +1,53 @@
+"""dbt models as Dagster assets: `dbt build` runs models and their data and unit tests."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.defs.dbt.project import ensure_manifest, project
+from pipelines.settings import export_env
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Asset keys `<layer>/<model>` and groups by layer; sources keep `<source>/<table>`."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        return _layer(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:data-engineering"]
+
+
+def _layer(props: Mapping[str, Any]) -> str:
+    fqn = props.get("fqn", [])
+    return next((part for part in fqn if part in LAYERS), "marts")
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=project,
+    dagster_dbt_translator=LayeredTranslator(),
+    pool="warehouse",
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Run `dbt build` (models, data tests, unit tests) for the selected models."""
+    export_env()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    return [key for key in dbt_models.keys if key.path[0] == "marts"]
+
+
+defs = dg.Definitions(assets=[dbt_models], resources={"dbt": DbtCliResource(project_dir=project)})

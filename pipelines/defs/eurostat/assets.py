@@ -1,0 +1,83 @@
+"""Eurostat ingest: one asset per registry dataset (fetch -> snapshot -> parse -> raw table),
+and the `raw.observations` / `raw.snapshots` views over all of them."""
+
+import dagster as dg
+
+from pipelines.defs.resources import SourceResource
+from pipelines.lib.ingest import ingest_dataset
+from pipelines.lib.registry import load_registry
+from pipelines.lib.warehouse import connect, refresh_raw_views
+from pipelines.settings import paths
+
+SOURCE = "eurostat"
+
+
+def dataset_key(code: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", f"{SOURCE}__{code}"])
+
+
+def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dataset_key(code),
+        group_name="raw",
+        description=f'{entry["title"]} (Eurostat `{code}`): every vintage loaded into raw."{SOURCE}__{code}".',
+        kinds={"python", "duckdb"},
+        owners=["team:statistics"],
+        tags={"layer": "raw", "source": SOURCE},
+        metadata={"dataset": code, "source_url": dg.MetadataValue.url(entry.get("url", ""))},
+        pool="warehouse",
+    )
+    def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
+        outcome = ingest_dataset(source.parsed(), SOURCE, code, entry, paths().ensure())
+        for warning in outcome.warnings:
+            context.log.warning(f"{code}: {warning}")
+        context.log.info(outcome.summary())
+        return dg.MaterializeResult(metadata=outcome.metadata())
+
+    return _ingest
+
+
+def build_defs() -> dg.Definitions:
+    reg = load_registry()
+    codes = [c for c, d in reg.datasets.items() if d["source"] == SOURCE]
+    dataset_assets = [build_dataset_asset(c, reg.datasets[c]) for c in codes]
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                ["raw", "observations"],
+                deps=[dataset_key(c) for c in codes],
+                group_name="raw",
+                description="View raw.observations: all datasets' observations (every vintage).",
+                kinds={"duckdb"},
+                tags={"layer": "raw"},
+            ),
+            dg.AssetSpec(
+                ["raw", "snapshots"],
+                deps=[dataset_key(c) for c in codes],
+                group_name="raw",
+                description="View raw.snapshots: provenance of every stored vintage; is_current marks the one in use.",
+                kinds={"duckdb"},
+                tags={"layer": "raw"},
+            ),
+        ],
+        pool="warehouse",
+    )
+    def raw_views(context: dg.AssetExecutionContext):
+        with connect(paths().warehouse_db) as con:
+            counts = refresh_raw_views(con, [(SOURCE, c) for c in codes])
+        context.log.info(
+            f"raw.observations: {sum(counts.values())} current observations in {len(counts)} datasets"
+        )
+        yield dg.MaterializeResult(
+            asset_key=["raw", "observations"],
+            metadata={
+                "current_rows": sum(counts.values()),
+                "rows_by_dataset": dg.MetadataValue.json(counts),
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=["raw", "snapshots"], metadata={"datasets": len(counts)}
+        )
+
+    return dg.Definitions(assets=[*dataset_assets, raw_views])

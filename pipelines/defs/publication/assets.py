@@ -1,0 +1,74 @@
+"""Publication: the gated marts into `published/monitor.duckdb` (atomic), then the report."""
+
+import dagster as dg
+
+from pipelines.defs.dbt.assets import mart_keys
+from pipelines.lib import ledger
+from pipelines.lib.publication import PublicationRefused, check_gate, publish
+from pipelines.settings import paths
+
+PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    deps=mart_keys(),
+    group_name="publication",
+    description="The published DuckDB file committees query read-only; replaced atomically, only after a passed gate.",
+    kinds={"duckdb"},
+    owners=["team:statistics"],
+    tags={"layer": "publication"},
+    pool="warehouse",
+)
+def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    where = paths().ensure()
+    try:
+        gate = check_gate(where.warehouse_db, where.quality)
+    except PublicationRefused as exc:
+        ledger.append(
+            where.ledger,
+            {
+                "status": "refused",
+                "reason": str(exc),
+                "run_id": context.run_id,
+                "code_version": ledger.code_version(),
+            },
+        )
+        raise dg.Failure(description=f"publication refused: {exc}") from exc
+    result = publish(
+        where.warehouse_db, where.published_db, where.ledger, gate, {"run_id": context.run_id}
+    )
+    label = "SAMPLE DATA" if result.is_sample else "producer data"
+    context.log.info(f"published {result.publication_id} ({label}) to {result.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "publication_id": result.publication_id,
+            "path": str(result.path),
+            "is_sample": result.is_sample,
+            "table_rows": dg.MetadataValue.json(result.tables),
+            "gate_warnings": len(gate.failures("warn")),
+        }
+    )
+
+
+@dg.asset(
+    key=["publication", "report"],
+    deps=[PUBLISHED_KEY],
+    group_name="publication",
+    description="Static HTML monitoring report built from the published database only.",
+    kinds={"html"},
+    owners=["team:statistics"],
+    tags={"layer": "publication"},
+)
+def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.report import build_report
+
+    where = paths()
+    built = build_report(where.published_db, where.report_dir, quality_dir=where.quality)
+    context.log.info(f"report: {built.pages} pages in {built.path}")
+    return dg.MaterializeResult(
+        metadata={"path": str(built.path / "index.html"), "pages": built.pages}
+    )
+
+
+defs = dg.Definitions(assets=[published_database, report])

@@ -1,0 +1,52 @@
+"""The registry (registry/*.yaml) validated and loaded into the warehouse's `registry` schema."""
+
+import dagster as dg
+
+from pipelines.lib.registry import load_registry
+from pipelines.lib.registry_tables import registry_frames
+from pipelines.lib.warehouse import connect, write_frames
+from pipelines.settings import config, paths
+
+TABLES = (
+    "indicators",
+    "indicator_series",
+    "indicator_geographies",
+    "series_breaks",
+    "targets",
+    "geographies",
+    "datasets",
+    "settings",
+)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["registry", table],
+            group_name="raw",
+            description=f"Registry table `{table}` from registry/*.yaml (checked against registry/schema).",
+            kinds={"yaml", "duckdb"},
+            owners=["team:data-engineering"],
+            tags={"layer": "raw"},
+        )
+        for table in TABLES
+    ],
+    pool="warehouse",
+)
+def registry_tables(context: dg.AssetExecutionContext):
+    reg = load_registry()
+    frames = registry_frames(reg, config())
+    with connect(paths().ensure().warehouse_db) as con:
+        write_frames(con, "registry", frames)
+    context.log.info(
+        f"registry: {len(reg.indicators)} indicators, {len(reg.targets)} targets, "
+        f"{len(reg.datasets)} datasets, {len(reg.geographies)} geographies"
+    )
+    for table in TABLES:
+        yield dg.MaterializeResult(
+            asset_key=["registry", table],
+            metadata={"rows": dg.MetadataValue.int(frames[table].height)},
+        )
+
+
+defs = dg.Definitions(assets=[registry_tables])

@@ -1,0 +1,107 @@
+"""One dataset from its origin into the warehouse: acquire -> snapshot -> verify -> parse ->
+check against the registry -> load. Each step fails with a message naming the dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.lib.sources import SourceSpec, acquire
+from pipelines.lib.warehouse import connect, load_observations
+from pipelines.parsing import ParseError, parse_bytes
+from pipelines.settings import Paths
+
+#: Dimensions a producer may add without changing what a registry filter selects.
+TOLERATED_EXTRA_DIMENSIONS = {"freq"}
+
+
+class IngestError(RuntimeError):
+    """A raw file that must not be loaded; the warehouse was not changed."""
+
+
+@dataclass
+class IngestOutcome:
+    dataset: str
+    snapshot_id: str
+    mode: str
+    note: str
+    observations: int
+    format: str
+    loaded: bool
+    sha256: str
+    origin: str
+    last_update: str | None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        state = "loaded" if self.loaded else "already loaded"
+        return (
+            f"{self.dataset}: {self.observations} observations ({self.format}), snapshot "
+            f"{self.snapshot_id} [{self.mode}], {self.note}, {state}"
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "observations": self.observations,
+            "snapshot_id": self.snapshot_id,
+            "sha256": self.sha256,
+            "mode": self.mode,
+            "is_sample": self.mode == "sample",
+            "format": self.format,
+            "origin": self.origin,
+            "note": self.note,
+            "producer_last_update": self.last_update or "",
+        }
+
+
+def ingest_dataset(
+    spec: SourceSpec, source: str, code: str, entry: dict, where: Paths
+) -> IngestOutcome:
+    live_fetch = None
+    if spec.kind == "live":
+        from pipelines.lib.eurostat_api import live_fetcher
+
+        live_fetch = live_fetcher()
+    acquired = acquire(spec, source, code, where.raw, live_fetch=live_fetch)
+    snap = acquired.snapshot
+    data = snap.read_verified()
+    try:
+        parsed = parse_bytes(data, str(snap.file), code)
+    except ParseError as exc:
+        raise IngestError(f"{code}: {exc}") from exc
+    if parsed.format == "data-explorer-csv":
+        raise IngestError(
+            f"{code}: {snap.file} is a Data Explorer export with labels instead of codes; "
+            "it cannot be matched to the registry. Provide the TSV or SDMX-CSV download."
+        )
+    _check_dimensions(code, entry, parsed.dimensions, str(snap.file))
+    if parsed.rows == 0:
+        raise IngestError(f"{code}: {snap.file} holds no observations")
+    with connect(where.warehouse_db) as con:
+        loaded = load_observations(con, source, snap, parsed)
+    return IngestOutcome(
+        dataset=code,
+        snapshot_id=snap.snapshot_id,
+        mode=snap.mode,
+        note=acquired.note,
+        observations=parsed.rows,
+        format=parsed.format,
+        loaded=loaded,
+        sha256=snap.meta["sha256"],
+        origin=snap.meta["origin"],
+        last_update=parsed.last_update.isoformat() if parsed.last_update else None,
+        warnings=parsed.warnings,
+    )
+
+
+def _check_dimensions(code: str, entry: dict, found: list[str], file: str) -> None:
+    expected = list(entry["dimensions"])
+    missing = [d for d in expected if d not in found]
+    extra = [d for d in found if d not in expected and d not in TOLERATED_EXTRA_DIMENSIONS]
+    if missing or extra:
+        raise IngestError(
+            f"{code}: {file} has dimensions {', '.join(found)}; the registry expects "
+            f"{', '.join(expected)}"
+            + (f" (missing: {', '.join(missing)})" if missing else "")
+            + (f" (unexpected: {', '.join(extra)})" if extra else "")
+        )

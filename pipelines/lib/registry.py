@@ -1,0 +1,210 @@
+"""The indicator, target, dataset and geography registry: YAML files checked on load.
+
+Every problem is a RegistryError naming the file and the entry, never a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.settings import REGISTRY_DIR
+
+FILES = ("datasets", "indicators", "targets", "geographies")
+
+
+class RegistryError(ValueError):
+    """A registry file or entry that cannot be used; the message names file and entry."""
+
+
+@dataclass(frozen=True)
+class Registry:
+    datasets: dict[str, dict[str, Any]]
+    indicators: dict[str, dict[str, Any]]
+    targets: dict[str, dict[str, Any]]
+    geographies: dict[str, dict[str, Any]]
+    geo_sets: dict[str, list[str]]
+    folder: Path
+
+    def indicator_geos(self, indicator: dict[str, Any]) -> list[str]:
+        """The indicator's geographies with named sets (`headline`, `eu_members`) expanded."""
+        out: list[str] = []
+        for item in indicator["geographies"]:
+            for code in self.geo_sets.get(item, [item]):
+                if code not in out:
+                    out.append(code)
+        return out
+
+    def dataset_geos(self, dataset: str) -> list[str]:
+        """Every geography any indicator of `dataset` needs (the live fetch's server filter)."""
+        out: list[str] = []
+        for ind in self.indicators.values():
+            if ind.get("source", {}).get("dataset") == dataset:
+                out += [g for g in self.indicator_geos(ind) if g not in out]
+        return out
+
+    def series(self, indicator: dict[str, Any]) -> list[dict[str, Any]]:
+        """Selection rows: the headline series and one per breakdown category."""
+        source = indicator.get("source")
+        if not source:
+            return []
+        rows = [
+            {
+                "breakdown": "total",
+                "category": "total",
+                "label_nl": "totaal",
+                "label_en": "total",
+                "filters": dict(source["filters"]),
+            }
+        ]
+        for breakdown in indicator.get("breakdowns", []):
+            for code, label in breakdown["categories"].items():
+                filters = dict(source["filters"])
+                filters[breakdown["dimension"]] = code
+                rows.append(
+                    {
+                        "breakdown": breakdown["id"],
+                        "category": code,
+                        "label_nl": label["nl"],
+                        "label_en": label["en"],
+                        "filters": filters,
+                    }
+                )
+        return rows
+
+
+def load_registry(folder: Path | None = None) -> Registry:
+    folder = Path(folder or REGISTRY_DIR)
+    docs = {name: _load_file(folder, name) for name in FILES}
+    datasets = _index(docs["datasets"]["datasets"], "code", "datasets.yaml")
+    indicators = _index(docs["indicators"]["indicators"], "id", "indicators.yaml")
+    targets = _index(docs["targets"]["targets"], "id", "targets.yaml")
+    geographies = _index(docs["geographies"]["geographies"], "code", "geographies.yaml")
+    registry = Registry(
+        datasets=datasets,
+        indicators=indicators,
+        targets=targets,
+        geographies=geographies,
+        geo_sets=docs["geographies"]["geo_sets"],
+        folder=folder,
+    )
+    _check(registry)
+    return registry
+
+
+def _load_file(folder: Path, name: str) -> dict[str, Any]:
+    import jsonschema
+
+    path = folder / f"{name}.yaml"
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{path}: registry file is missing") from exc
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
+    schema = json.loads((REGISTRY_DIR / "schema" / f"{name}.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = _entry_name(doc, list(err.absolute_path))
+        raise RegistryError(f"{path.name}: {where}: {err.message}")
+    return doc
+
+
+def _entry_name(doc: Any, path: list[Any]) -> str:
+    """'indicators[3] (id=arope) .unit' from a JSON path into the document."""
+    if len(path) >= 2 and isinstance(path[1], int):
+        entry = doc[path[0]][path[1]]
+        key = entry.get("id") or entry.get("code") if isinstance(entry, dict) else None
+        rest = ".".join(str(p) for p in path[2:])
+        return f"{path[0]}[{path[1]}] ({key})" + (f" .{rest}" if rest else "")
+    return ".".join(str(p) for p in path) or "document"
+
+
+def _index(entries: list[dict[str, Any]], key: str, file: str) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry[key] in out:
+            raise RegistryError(f"{file}: {key} {entry[key]!r} appears twice")
+        out[entry[key]] = entry
+    return out
+
+
+def _check(reg: Registry) -> None:
+    """Cross-file checks the JSON Schema cannot express."""
+    for name, codes in reg.geo_sets.items():
+        for code in codes:
+            if code not in reg.geographies:
+                raise RegistryError(
+                    f"geographies.yaml: geo_set {name!r} lists unknown geography {code!r}"
+                )
+    seen_series: dict[tuple, str] = {}
+    for ind_id, ind in reg.indicators.items():
+        where = f"indicators.yaml: indicator {ind_id!r}"
+        _check_indicator_source(reg, ind, where, seen_series)
+        for item in ind["geographies"]:
+            if item not in reg.geo_sets and item not in reg.geographies:
+                raise RegistryError(f"{where}: unknown geography or geo_set {item!r}")
+        lo, hi = ind["plausible_range"]
+        if lo >= hi:
+            raise RegistryError(
+                f"{where}: plausible_range must be [low, high], got {ind['plausible_range']}"
+            )
+    for tgt_id, tgt in reg.targets.items():
+        where = f"targets.yaml: target {tgt_id!r}"
+        if tgt["indicator"] not in reg.indicators and tgt["kind"] != "requested":
+            raise RegistryError(f"{where}: unknown indicator {tgt['indicator']!r}")
+        for geo in tgt["assessed_for"]:
+            if geo not in reg.geographies:
+                raise RegistryError(f"{where}: unknown geography {geo!r} in assessed_for")
+        ind = reg.indicators.get(tgt["indicator"])
+        if ind and tgt.get("unit") and tgt["kind"] == "level" and tgt["unit"] != ind["unit"]:
+            raise RegistryError(
+                f"{where}: unit {tgt['unit']!r} differs from indicator unit {ind['unit']!r}"
+            )
+
+
+def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tuple, str]) -> None:
+    source = ind.get("source")
+    if "derived" in ind:
+        for item in ind["derived"]["inputs"]:
+            if item["indicator"] not in reg.indicators:
+                raise RegistryError(
+                    f"{where}: derived input {item['indicator']!r} is not an indicator"
+                )
+        return
+    dataset = reg.datasets.get(source["dataset"])
+    if dataset is None:
+        raise RegistryError(
+            f"{where}: unknown dataset {source['dataset']!r} (not in datasets.yaml)"
+        )
+    dims = dataset["dimensions"]
+    for dim in source["filters"]:
+        if dim not in dims:
+            raise RegistryError(
+                f"{where}: filter dimension {dim!r} is not a dimension of {dataset['code']} ({', '.join(dims)})"
+            )
+    for breakdown in ind.get("breakdowns", []):
+        if breakdown["dimension"] not in dims:
+            raise RegistryError(
+                f"{where}: breakdown {breakdown['id']!r} uses unknown dimension {breakdown['dimension']!r}"
+            )
+    if dataset.get("survey") and ind["survey"] != dataset["survey"]:
+        raise RegistryError(
+            f"{where}: survey {ind['survey']!r} differs from dataset {dataset['code']} "
+            f"({dataset['survey']!r}); two definitions cannot share one series"
+        )
+    for row in reg.series(ind):
+        key = (source["dataset"], tuple(sorted(row["filters"].items())))
+        other = seen.get(key)
+        if other and other != ind["id"]:
+            raise RegistryError(
+                f"{where}: selects the same series as indicator {other!r} ({dict(key[1])}); "
+                "one series belongs to one indicator"
+            )
+        seen[key] = ind["id"]

@@ -1,0 +1,98 @@
+"""Where raw files come from: the bundled sample, a folder (`dir:PATH`) or the live API.
+
+Whatever the origin, the bytes become a snapshot first; nothing downstream reads the origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
+from pipelines.parsing import dataset_code_from_name
+from pipelines.settings import SAMPLE_DIR
+
+
+class SourceError(RuntimeError):
+    """A raw file that could not be obtained; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    kind: str  # "sample", "live" or "dir"
+    path: Path | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SourceSpec:
+        text = (text or "sample").strip()
+        if text in ("sample", "live"):
+            return cls(text)
+        if text.startswith("dir:"):
+            folder = Path(text[4:]).expanduser().resolve()
+            if not folder.is_dir():
+                raise SourceError(f"--source {text}: {folder} is not a folder")
+            return cls("dir", folder)
+        raise SourceError(f"unknown source {text!r}; use sample, live or dir:PATH")
+
+    def __str__(self) -> str:
+        return f"dir:{self.path}" if self.kind == "dir" else self.kind
+
+
+@dataclass(frozen=True)
+class Acquired:
+    snapshot: Snapshot
+    created: bool
+    note: str
+
+
+def find_in_folder(folder: Path, dataset: str) -> Path | None:
+    """The one file in `folder` named after `dataset` (any supported extension, gz or not)."""
+    matches = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".") and dataset_code_from_name(p.name) == dataset
+    ]
+    if len(matches) > 1:
+        names = ", ".join(p.name for p in matches)
+        raise SourceError(f"{folder}: several files for dataset {dataset}: {names}; keep one")
+    return matches[0] if matches else None
+
+
+def acquire(
+    spec: SourceSpec, source: str, dataset: str, raw_root: Path, live_fetch=None
+) -> Acquired:
+    """Obtain one dataset as a snapshot (new vintage, or the unchanged latest one)."""
+    if spec.kind == "live":
+        if live_fetch is None:
+            raise SourceError("live fetching needs a client (see pipelines.lib.eurostat_api)")
+        return live_fetch(dataset, raw_root)
+    if spec.kind == "sample":
+        folder = SAMPLE_DIR / source
+        origin_kind = "sample"
+    else:
+        folder = spec.path
+        origin_kind = "dir"
+    path = find_in_folder(folder, dataset) if folder and folder.is_dir() else None
+    if path is None:
+        if spec.kind == "dir":
+            kept = latest_snapshot(raw_root, source, dataset)
+            if kept is not None:
+                return Acquired(kept, False, f"not in {folder}; kept snapshot {kept.snapshot_id}")
+        raise SourceError(
+            f"no file for dataset {dataset} in {folder} (expected e.g. {dataset}.tsv)"
+        )
+    data = path.read_bytes()
+    snap, created = store_snapshot(
+        raw_root,
+        source=source,
+        dataset=dataset,
+        data=data,
+        filename=path.name,
+        mode=origin_kind,
+        origin=str(path),
+        retrieved_at=datetime.now(UTC),
+        extra={"file_modified_at": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()},
+    )
+    note = "new vintage" if created else "unchanged; no new vintage"
+    return Acquired(snap, created, note)

@@ -1,0 +1,171 @@
+"""The build warehouse (one DuckDB file, one writer at a time) and its raw layer.
+
+Connections are opened per step and closed at once: DuckDB allows one writing process per
+file, so no connection may outlive the step that needs it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.snapshots import Snapshot
+from pipelines.parsing import ParsedDataset
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse's write lock."""
+
+
+@contextmanager
+def connect(
+    path: Path, read_only: bool = False, wait_s: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the DuckDB file, waiting up to `wait_s` for another writer to let go."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise WarehouseBusy(f"{path} is locked by another process: {exc}") from exc
+            time.sleep(0.2)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def raw_table(source: str, dataset: str) -> str:
+    return f'raw."{source}__{dataset}"'
+
+
+def vintages_table(source: str, dataset: str) -> str:
+    return f'raw."{source}__{dataset}__vintages"'
+
+
+def load_observations(
+    con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ParsedDataset
+) -> bool:
+    """Load one vintage into `raw."<source>__<dataset>"` and mark it current.
+
+    Returns False when the vintage was loaded before (only the current marker moves).
+    """
+    dataset = snapshot.meta["dataset"]
+    frame = parsed.frame
+    if "geo" not in frame.columns:
+        raise ValueError(
+            f"{dataset}: the file has no geo dimension ({', '.join(parsed.dimensions)})"
+        )
+    dims = [d for d in parsed.dimensions if d != "geo"]
+    obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
+    con.execute("create schema if not exists raw")
+    con.execute(
+        f"""create table if not exists {obs} (
+            snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
+            value double, flags varchar)"""
+    )
+    con.execute(
+        f"""create table if not exists {vint} (
+            snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
+            is_sample boolean, origin varchar, file varchar, retrieved_at timestamptz,
+            sha256 varchar, bytes bigint, format varchar, last_update timestamp,
+            observations bigint, loaded_at timestamptz, is_current boolean)"""
+    )
+    meta = snapshot.meta
+    con.execute("begin transaction")
+    try:
+        known = con.execute(
+            f"select count(*) from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
+        )
+        is_new = known.fetchall()[0][0] == 0
+        if is_new:
+            con.register("incoming", frame.to_arrow())
+            keys = ", ".join(f"'{d}'" for d in dims)
+            values = ", ".join(f'"{d}"' for d in dims)
+            con.execute(
+                f"""insert into {obs}
+                select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time, value, flags
+                from incoming""",
+                [meta["snapshot_id"]],
+            )
+            con.unregister("incoming")
+            con.execute(
+                f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                [
+                    meta["snapshot_id"],
+                    source,
+                    dataset,
+                    meta["mode"],
+                    meta["is_sample"],
+                    meta["origin"],
+                    meta["file"],
+                    meta["retrieved_at"],
+                    meta["sha256"],
+                    meta["bytes"],
+                    parsed.format,
+                    parsed.last_update,
+                    frame.height,
+                    datetime.now(UTC),
+                ],
+            )
+        con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return is_new
+
+
+def refresh_raw_views(
+    con: duckdb.DuckDBPyConnection, datasets: list[tuple[str, str]]
+) -> dict[str, int]:
+    """(Re)create `raw.observations` and `raw.snapshots` over every dataset's tables.
+
+    Returns the current observation count per dataset; a missing table is an error.
+    """
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    missing = [f"{s}__{d}" for s, d in datasets if f"{s}__{d}" not in existing]
+    if missing:
+        raise RuntimeError(f"raw tables missing (ingest them first): {', '.join(missing)}")
+    obs = " union all ".join(
+        f"select '{s}' as source, '{d}' as dataset, * from {raw_table(s, d)}" for s, d in datasets
+    )
+    snaps = " union all ".join(f"select * from {vintages_table(s, d)}" for s, d in datasets)
+    con.execute(f"create or replace view raw.observations as {obs}")
+    con.execute(f"create or replace view raw.snapshots as {snaps}")
+    rows = con.execute(
+        """select o.dataset, count(*) from raw.observations o
+        join raw.snapshots s on s.snapshot_id = o.snapshot_id and s.is_current
+        group by 1"""
+    ).fetchall()
+    return dict(rows)
+
+
+def write_frames(
+    con: duckdb.DuckDBPyConnection, schema: str, frames: dict[str, pl.DataFrame]
+) -> None:
+    """Replace tables `schema.<name>` with the given frames, in one transaction."""
+    con.execute(f"create schema if not exists {schema}")
+    con.execute("begin transaction")
+    try:
+        for name, frame in frames.items():
+            con.register("incoming", frame.to_arrow())
+            con.execute(f'create or replace table {schema}."{name}" as select * from incoming')
+            con.unregister("incoming")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

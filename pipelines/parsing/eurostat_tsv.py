@@ -1,0 +1,167 @@
+"""Eurostat TSV: the old bulk layout (`unit,sex,age,geo\\time`) and the SDMX API layout
+(`freq,unit,...,geo\\TIME_PERIOD`). One series per line, periods as columns, each cell a value
+followed by its flags (`9.1 b`, `: u`, `:`)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.parsing.observations import (
+    ParsedDataset,
+    ParseError,
+    check_flags,
+    finish,
+    normalise_period,
+)
+from pipelines.parsing.rawbytes import check_utf8, first_line
+
+_NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
+
+
+def looks_like(header: str) -> bool:
+    """A TSV header: tab-separated, first cell `dims\\time` or `dims\\TIME_PERIOD`."""
+    return "\t" in header and "\\" in header.split("\t", 1)[0]
+
+
+def parse(data: bytes, source: str) -> ParsedDataset:
+    header = first_line(data)
+    dims, periods, fmt = _parse_header(header, source)
+    frame = _read_cells(data, source, periods)
+    frame = _split_key(frame, dims, source)
+    long = _to_long(frame, dims, periods, source)
+    return ParsedDataset(frame=finish(long, dims), dimensions=dims, format=fmt)
+
+
+def _parse_header(header: str, source: str) -> tuple[list[str], list[str], str]:
+    cells = header.split("\t")
+    key = cells[0].strip()
+    if "\\" not in key:
+        raise ParseError(
+            source,
+            f"header cell {key!r} is not of the form 'dim1,dim2,...,geo\\time'",
+            1,
+            "1",
+        )
+    dims_part, time_label = key.rsplit("\\", 1)
+    if time_label not in ("time", "TIME_PERIOD"):
+        raise ParseError(
+            source, f"header ends in {time_label!r}, expected 'time' or 'TIME_PERIOD'", 1, "1"
+        )
+    dims = [d.strip() for d in dims_part.split(",")]
+    if any(not d for d in dims) or len(set(dims)) != len(dims):
+        raise ParseError(
+            source, f"dimension list {dims_part!r} has empty or repeated names", 1, "1"
+        )
+    if len(cells) < 2:
+        raise ParseError(source, "header has no period columns", 1)
+    periods: list[str] = []
+    for i, cell in enumerate(cells[1:], start=2):
+        period = normalise_period(cell)
+        if period is None:
+            raise ParseError(source, f"{cell.strip()!r} is not a period code", 1, str(i))
+        if period in periods:
+            raise ParseError(source, f"period {period} appears twice in the header", 1, str(i))
+        periods.append(period)
+    fmt = "eurostat-tsv-bulk" if time_label == "time" else "eurostat-tsv-sdmx"
+    return dims, periods, fmt
+
+
+def _read_cells(data: bytes, source: str, periods: list[str]) -> pl.DataFrame:
+    newline = data.find(b"\n")
+    if newline < 0 or not data[newline:].strip():
+        raise ParseError(source, "no data lines after the header", 2)
+    try:
+        frame = pl.read_csv(
+            data,
+            separator="\t",
+            has_header=False,
+            skip_rows=1,
+            infer_schema=False,
+            quote_char=None,
+            new_columns=["__key", *periods],
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        check_utf8(data, source)
+        _find_ragged_line(data, source, len(periods) + 1)
+        raise ParseError(source, f"unreadable TSV ({exc})") from exc
+    if frame.width != len(periods) + 1:
+        raise ParseError(source, "header and data have different numbers of columns", 1)
+    frame = frame.with_row_index("__line", offset=2)
+    frame = frame.filter(~pl.all_horizontal(pl.exclude("__line").is_null()))
+    if frame.height == 0:
+        raise ParseError(source, "no data lines after the header", 2)
+    short = frame.filter(pl.any_horizontal(pl.exclude("__line").is_null()))
+    if short.height:
+        row = short.row(0, named=True)
+        col = next(i for i, p in enumerate(["__key", *periods], start=1) if row[p] is None)
+        raise ParseError(
+            source, "empty cell or missing field (ragged line)", row["__line"], str(col)
+        )
+    return frame
+
+
+def _find_ragged_line(data: bytes, source: str, expected: int) -> None:
+    """Slow path, only after polars refused the file: name the first line with extra fields."""
+    for number, line in enumerate(data.splitlines(), start=1):
+        fields = line.count(b"\t") + 1
+        if line.strip() and fields != expected:
+            raise ParseError(
+                source,
+                f"line has {fields} fields, the header has {expected}",
+                number,
+                str(expected + 1),
+            )
+
+
+def _split_key(frame: pl.DataFrame, dims: list[str], source: str) -> pl.DataFrame:
+    commas = pl.col("__key").str.count_matches(",", literal=True)
+    bad = frame.filter(commas != len(dims) - 1)
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise ParseError(
+            source,
+            f"series key {row['__key']!r} does not have {len(dims)} codes ({','.join(dims)})",
+            row["__line"],
+            "1",
+        )
+    parts = pl.col("__key").str.strip_chars().str.split_exact(",", len(dims) - 1)
+    frame = frame.with_columns(parts.alias("__parts")).unnest("__parts")
+    renames = {f"field_{i}": d for i, d in enumerate(dims)}
+    return frame.rename(renames).drop("__key")
+
+
+def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: str) -> pl.DataFrame:
+    long = frame.unpivot(
+        index=["__line", *dims], on=periods, variable_name="time", value_name="__cell"
+    )
+    cell = pl.col("__cell").str.strip_chars()
+    parts = cell.str.split_exact(" ", 1)
+    long = long.with_columns(
+        parts.struct.field("field_0").alias("__value"),
+        parts.struct.field("field_1")
+        .str.replace_all(" ", "", literal=True)
+        .fill_null("")
+        .alias("flags"),
+    )
+    is_missing = pl.col("__value") == ":"
+    number = pl.col("__value").str.contains(_NUMBER)
+    bad = long.filter(~is_missing & ~number)
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise ParseError(
+            source,
+            f"cell {row['__cell']!r} is neither a number nor ':' (missing)",
+            row["__line"],
+            f"{periods.index(row['time']) + 2} ({row['time']})",
+        )
+    long = long.with_columns(
+        pl.when(is_missing).then(None).otherwise(pl.col("__value")).cast(pl.Float64).alias("value")
+    )
+
+    def locate(i: int) -> tuple[int, str]:
+        r = long.row(i, named=True)
+        return r["__line"], f"{periods.index(r['time']) + 2} ({r['time']})"
+
+    check_flags(long, source, locate)
+    return long

@@ -1,0 +1,51 @@
+"""Turn raw file bytes into checked, decompressed bytes: gzip, empty files, encodings."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from pipelines.parsing.observations import ParseError
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def decompress(data: bytes, source: str) -> bytes:
+    """Return `data` gunzipped when it is gzip, as is otherwise; truncation is an error."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ParseError(source, f"gzip stream is truncated or corrupt ({exc})") from exc
+
+
+def strip_bom(data: bytes) -> bytes:
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def check_utf8(data: bytes, source: str) -> None:
+    """Raise ParseError naming line and column of the first byte that is not UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(
+            source,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at character {col}); "
+            "Eurostat TSV, SDMX-CSV and JSON-stat are UTF-8",
+            line,
+        ) from exc
+
+
+def first_line(data: bytes) -> str:
+    """The header line, decoded leniently (used only for format detection and messages)."""
+    end = data.find(b"\n")
+    head = data if end < 0 else data[:end]
+    return head.rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+def require_content(data: bytes, source: str) -> None:
+    if not data.strip():
+        raise ParseError(source, "file is empty", 1)

@@ -1,0 +1,95 @@
+"""Where things live and the configuration file; every path can be moved with an env var.
+
+- MONITOR_HOME          the warehouse folder (default: `<repo>/warehouse`)
+- MONITOR_PUBLISHED_DB  the published DuckDB file (default: `$MONITOR_HOME/published/monitor.duckdb`)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+REGISTRY_DIR = REPO_ROOT / "registry"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+CONFIG_FILE = REPO_ROOT / "config" / "monitor.yaml"
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+    published_db: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.published_db.parent / "report"
+
+    @property
+    def quality(self) -> Path:
+        return self.home / "quality"
+
+    @property
+    def ledger(self) -> Path:
+        return self.home / "ledger" / "publications.jsonl"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure(self) -> Paths:
+        for folder in (
+            self.raw,
+            self.quality,
+            self.ledger.parent,
+            self.dagster_home,
+            self.published_db.parent,
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def paths() -> Paths:
+    """Current paths, read from the environment each call (tests move MONITOR_HOME)."""
+    home = Path(os.environ.get("MONITOR_HOME") or REPO_ROOT / "warehouse").resolve()
+    published = os.environ.get("MONITOR_PUBLISHED_DB")
+    published_db = Path(published).resolve() if published else home / "published" / "monitor.duckdb"
+    return Paths(home=home, published_db=published_db)
+
+
+def export_env() -> Paths:
+    """Pin the paths into the environment so dbt (a subprocess) sees the same warehouse."""
+    current = paths()
+    bin_dir = str(Path(sys.executable).parent)  # dbt lives beside this interpreter
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ["MONITOR_HOME"] = str(current.home)
+    os.environ["MONITOR_WAREHOUSE_DB"] = str(current.warehouse_db)
+    os.environ.setdefault("DAGSTER_HOME", str(current.dagster_home))
+    return current
+
+
+@cache
+def _config_cached(path: str, mtime: float) -> dict[str, Any]:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def config() -> dict[str, Any]:
+    """The parsed `config/monitor.yaml` (re-read when the file changes)."""
+    return _config_cached(str(CONFIG_FILE), CONFIG_FILE.stat().st_mtime)

@@ -1,0 +1,75 @@
+"""Shared fixtures: the real Eurostat files in ../shared/data (skipped cleanly when absent),
+an isolated MONITOR_HOME per test, and one published sample refresh per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(
+    os.environ.get("MONITOR_SHARED_DATA", REPO.parent / "shared" / "data" / "eurostat")
+)
+SAMPLE_EUROSTAT = REPO / "pipelines" / "sample" / "eurostat"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real Eurostat files not available at {SHARED_DATA} (../shared is absent)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def monitor_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("MONITOR_HOME", str(home))
+    monkeypatch.delenv("MONITOR_PUBLISHED_DB", raising=False)
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    return home
+
+
+def monitor_cmd(
+    *args: str, home: Path, check: bool = False, timeout: int = 600, env: dict | None = None
+):
+    """Run the `monitor` console command in a subprocess with MONITOR_HOME=home."""
+    environ = {
+        **os.environ,
+        "MONITOR_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster"),
+        **(env or {}),
+    }
+    environ.pop("MONITOR_PUBLISHED_DB", None) if "MONITOR_PUBLISHED_DB" not in (env or {}) else None
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"monitor {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def published_home(tmp_path_factory) -> Path:
+    """One refresh of the bundled sample, shared by read-only tests."""
+    home = tmp_path_factory.mktemp("published") / "home"
+    monitor_cmd("refresh", home=home, check=True)
+    return home
+
+
+def copy_sample(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in SAMPLE_EUROSTAT.iterdir():
+        shutil.copy(path, target / path.name)
+    return target
