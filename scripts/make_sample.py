@@ -30,13 +30,87 @@ PROFILES: dict[str, dict] = {
         "BE": (67.6, 72.3),
         "BE2": (72.1, 77.6),
         "spread": 5.5,
-        "cat": {"M": 5.5, "F": -5.5},
+        "cat": {"M": 5.5, "F": -5.5, "Y25-54": 6.5, "Y55-64": -14.0},
     },
-    "arope": {
-        "EU27_2020": (23.8, 21.0),
-        "BE": (20.8, 18.3),
-        "BE2": (13.9, 11.5),
+    "employment_rate_55_64": {
+        "EU27_2020": (45.0, 65.0),
+        "BE": (37.3, 57.0),
+        "BE2": (38.0, 62.0),
+        "spread": 8.0,
+        "cat": {"M": 7.0, "F": -7.0},
+    },
+    "employment_rate_low_educated": {
+        "EU27_2020": (52.0, 58.0),
+        "BE": (47.0, 50.0),
+        "BE2": (54.0, 58.5),
+        "spread": 7.0,
+        "cat": {"ED3_4": 19.0, "ED5-8": 28.0, "TOTAL": 20.0},
+    },
+    "employment_rate_non_eu_born": {
+        "EU27_2020": (57.0, 64.0),
+        "BE": (46.0, 55.0),
+        "BE2": (53.0, 61.0),
+        "spread": 7.0,
+        "cat": {"NAT": 18.0, "EU27_2020_FOR": 12.0, "TOTAL": 14.0},
+    },
+    "disability_employment_gap": {"EU27_2020": (24.0, 21.5), "BE": (34.0, 35.0), "spread": 7.0},
+    "unemployment_rate": {
+        "EU27_2020": (10.0, 6.0),
+        "BE": (8.3, 5.6),
+        "BE2": (5.0, 3.6),
+        "spread": 3.0,
+        "cat": {"M": 0.3, "F": -0.3},
+    },
+    "long_term_unemployment": {
+        "EU27_2020": (3.8, 1.9),
+        "BE": (4.0, 2.3),
+        "BE2": (1.8, 1.0),
+        "spread": 1.5,
+    },
+    "neet_rate": {
+        "EU27_2020": (16.0, 11.0),
+        "BE": (13.0, 9.5),
+        "BE2": (9.5, 7.0),
+        "spread": 3.5,
+        "cat": {"M": -0.5, "F": 0.5},
+    },
+    "job_vacancy_rate": {"EU27_2020": (1.5, 2.3), "BE": (2.8, 4.3), "spread": 0.8},
+    "arope": {"EU27_2020": (23.8, 21.0), "BE": (20.8, 18.3), "BE2": (13.9, 11.5), "spread": 5.0},
+    "arope_count": {
+        "EU27_2020": (110000, 93000),
+        "BE": (2235, 2100),
+        "BE2": (890, 800),
+        "count": True,
+    },
+    "arope_children": {"EU27_2020": (24.5, 24.0), "BE": (23.0, 18.5), "spread": 6.0},
+    "arope_children_count": {"EU27_2020": (20000, 19500), "BE": (550, 450), "count": True},
+    "arop": {"EU27_2020": (16.5, 16.2), "BE": (14.6, 12.0), "BE2": (9.8, 8.0), "spread": 4.0},
+    "severe_deprivation": {
+        "EU27_2020": (10.0, 6.4),
+        "BE": (8.0, 6.0),
+        "BE2": (4.5, 3.0),
         "spread": 5.0,
+    },
+    "severe_material_deprivation_9items": {
+        "EU27_2020": (8.4, 5.7),
+        "BE": (5.9, 4.9),
+        "BE2": (2.5, 2.0),
+        "spread": 5.0,
+    },
+    "low_work_intensity": {
+        "EU27_2020": (10.0, 8.0),
+        "BE": (14.0, 11.5),
+        "BE2": (9.5, 7.5),
+        "spread": 3.0,
+    },
+    "energy_poverty_warmth": {"EU27_2020": (9.0, 10.6), "BE": (5.5, 4.5), "spread": 6.0},
+    "housing_cost_overburden": {"EU27_2020": (10.5, 8.8), "BE": (9.5, 7.5), "spread": 4.0},
+    "income_quintile_ratio": {"EU27_2020": (5.0, 4.7), "BE": (3.9, 3.4), "spread": 1.0},
+    "disposable_income": {
+        "EU27_2020": (15500, 21000),
+        "BE": (17500, 23500),
+        "BE2": (18500, 25000),
+        "spread": 4000,
     },
     "adult_learning_4w": {
         "EU27_2020": (7.6, 12.9),
@@ -45,6 +119,47 @@ PROFILES: dict[str, dict] = {
         "spread": 7.0,
         "cat": {"M": -0.8, "F": 0.8},
     },
+    "adult_learning_4w_low_educated": {
+        "EU27_2020": (3.5, 5.8),
+        "BE": (2.8, 4.5),
+        "spread": 3.0,
+        "cat": {"ED3_4": 4.0, "ED5-8": 10.0, "TOTAL": 6.0},
+    },
+    "adult_learning_12m_lfs": {
+        "EU27_2020": (39.0, 41.0),
+        "BE": (27.0, 28.5),
+        "BE2": (25.5, 26.8),
+        "spread": 9.0,
+        "cat": {"M": -1.0, "F": 1.0},
+    },
+    "adult_learning_12m_aes": {
+        "EU27_2020": (40.0, 47.0),
+        "BE": (38.0, 45.1),
+        "spread": 12.0,
+        "cat": {"M": 0.5, "F": -0.5},
+    },
+    "early_leavers": {
+        "EU27_2020": (13.8, 9.3),
+        "BE": (11.9, 6.2),
+        "BE2": (9.6, 5.0),
+        "spread": 3.0,
+        "cat": {"M": 2.0, "F": -2.0},
+    },
+    "low_educated_share": {
+        "EU27_2020": (27.0, 20.0),
+        "BE": (29.0, 19.5),
+        "BE2": (27.0, 17.0),
+        "spread": 9.0,
+        "cat": {"M": 1.0, "F": -1.0},
+    },
+    "tertiary_25_34": {
+        "EU27_2020": (33.0, 44.0),
+        "BE": (42.0, 50.0),
+        "BE2": (42.0, 52.0),
+        "spread": 8.0,
+        "cat": {"M": -5.0, "F": 5.0},
+    },
+    "basic_digital_skills": {"EU27_2020": (54.0, 56.0), "BE": (54.2, 59.4), "spread": 12.0},
 }
 DEFAULT_PROFILE = {
     "EU27_2020": (50.0, 52.0),
@@ -64,10 +179,16 @@ def headline(profile: dict, geo: str, year: int) -> float:
     t = (year - YEARS[0]) / (YEARS[-1] - YEARS[0])
     if geo in profile:
         start, end = profile[geo]
+        if profile.get("count"):
+            return start + (end - start) * t + 0.002 * start * noise("year", geo, year)
     elif geo.startswith("BE2") and len(geo) == 4:
         start, end = profile["BE2"]
         shift = 2.0 * noise("province", geo)
         start, end = start + shift, end + shift
+    elif profile.get("count"):
+        start, end = profile["EU27_2020"]
+        share = 0.002 + 0.09 * (noise("share", geo) + 1) / 2
+        return (start + (end - start) * t) * share * (1 + 0.01 * noise("year", geo, year))
     else:
         start, end = profile["EU27_2020"]
         shift = profile["spread"] * noise("country", geo)
@@ -77,16 +198,25 @@ def headline(profile: dict, geo: str, year: int) -> float:
 
 
 def cell(value: float | None, flags: str) -> str:
-    text = ":" if value is None else f"{value:.1f}"
+    text = ":" if value is None else (f"{value:.0f}" if abs(value) >= 1000 else f"{value:.1f}")
     return f"{text} {flags}".rstrip(" ") + (" " if not flags else "")
 
 
-def series_cells(reg, ind: dict, category: str, geo: str, profile: dict) -> list[str]:
+def dataset_years(dataset: dict) -> list[int]:
+    if "waves" in dataset:
+        return sorted(dataset["waves"], reverse=True)
+    first = dataset.get("first_year", YEARS[0])
+    return [y for y in sorted(YEARS, reverse=True) if y >= first]
+
+
+def series_cells(
+    reg, ind: dict, category: str, geo: str, profile: dict, years: list[int]
+) -> list[str]:
     offset = profile.get("cat", {}).get(category, 0.0)
     lo, hi = ind["plausible_range"]
     breaks = {b["period"] for b in ind.get("series_breaks", []) if b["geo"] in ("*", geo)}
     out = []
-    for year in sorted(YEARS, reverse=True):
+    for year in years:
         value = headline(profile, geo, year) + offset + 0.3 * noise("cat", category, geo, year)
         value = min(max(value, lo + 0.5), hi - 0.5)
         flags = ""
@@ -101,7 +231,7 @@ def series_cells(reg, ind: dict, category: str, geo: str, profile: dict) -> list
             flags += "u"
         if geo == "EU27_2020" and year < 2013:
             flags += "e"
-        if year == YEARS[-1] and geo in ("BE", "BE2", "EU27_2020", "DE"):
+        if year == years[0] and geo in ("BE", "BE2", "EU27_2020", "DE"):
             flags += "p"
         missing = (geo == "MT" and year < 2012) or (
             len(geo) == 4 and category != "total" and noise("c", geo, category, year) > 0.93
@@ -117,6 +247,7 @@ def series_cells(reg, ind: dict, category: str, geo: str, profile: dict) -> list
 def write_dataset(reg, code: str) -> Path:
     dataset = reg.datasets[code]
     dims = dataset["dimensions"]
+    years = dataset_years(dataset)
     rows: dict[tuple, list[str]] = {}
     for ind in reg.indicators.values():
         if ind.get("source", {}).get("dataset") != code:
@@ -126,8 +257,8 @@ def write_dataset(reg, code: str) -> Path:
             for geo in reg.indicator_geos(ind):
                 codes = {**series["filters"], "geo": geo}
                 key = tuple(codes[d] for d in dims)
-                rows[key] = series_cells(reg, ind, series["category"], geo, profile)
-    header = ",".join(dims) + "\\time\t" + "\t".join(f"{y} " for y in sorted(YEARS, reverse=True))
+                rows[key] = series_cells(reg, ind, series["category"], geo, profile, years)
+    header = ",".join(dims) + "\\time\t" + "\t".join(f"{y} " for y in years)
     lines = [header] + [",".join(k) + "\t" + "\t".join(v) for k, v in sorted(rows.items())]
     target = SAMPLE_DIR / "eurostat" / f"SAMPLE_{code}.tsv"
     target.parent.mkdir(parents=True, exist_ok=True)

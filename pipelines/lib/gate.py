@@ -97,10 +97,10 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
                     "column": "value",
                     "min_value": lo,
                     "max_value": hi,
-                    "row_condition": f'indicator_id=="{ind["id"]}"',
+                    "row_condition": f'indicator_id=="{ind["id"]}" and breakdown=="total"',
                     "condition_parser": "pandas",
                 },
-                "meta": {"why": f"plausible range of {ind['id']} from the registry"},
+                "meta": {"why": f"plausible range of {ind['id']} (headline) from the registry"},
                 "severity": "critical",
             }
         )
@@ -217,6 +217,10 @@ def _outcome(suite: str, table: str, key: list[str], r) -> Outcome:
     rows = res.get("unexpected_index_list") or []
     if rows and not isinstance(rows[0], dict):
         rows = [{"row": i} for i in rows]
+    rows = [
+        {**{k: r[k] for k in key if k in r}, **{k: v for k, v in r.items() if k not in key}}
+        for r in rows
+    ]
     count = res.get("unexpected_count")
     if not r.success and "value_set" in kwargs and count is None:
         # Set expectations (e.g. every registry indicator present) report what is missing.

@@ -150,6 +150,7 @@ def _check(reg: Registry) -> None:
         for item in ind["geographies"]:
             if item not in reg.geo_sets and item not in reg.geographies:
                 raise RegistryError(f"{where}: unknown geography or geo_set {item!r}")
+        _check_gaps(ind, where)
         lo, hi = ind["plausible_range"]
         if lo >= hi:
             raise RegistryError(
@@ -169,6 +170,21 @@ def _check(reg: Registry) -> None:
             )
 
 
+def _check_gaps(ind: dict, where: str) -> None:
+    breakdowns = {b["id"]: b for b in ind.get("breakdowns", [])}
+    for gap in ind.get("gaps", []):
+        breakdown = breakdowns.get(gap["breakdown"])
+        if breakdown is None:
+            raise RegistryError(f"{where}: gap uses unknown breakdown {gap['breakdown']!r}")
+        known = {*breakdown["categories"], "total"}
+        for role in ("group", "reference"):
+            if gap[role] not in known:
+                raise RegistryError(
+                    f"{where}: gap {role} {gap[role]!r} is not a category of breakdown "
+                    f"{gap['breakdown']!r} ({', '.join(sorted(known))})"
+                )
+
+
 def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tuple, str]) -> None:
     source = ind.get("source")
     if "derived" in ind:
@@ -184,6 +200,8 @@ def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tup
             f"{where}: unknown dataset {source['dataset']!r} (not in datasets.yaml)"
         )
     dims = dataset["dimensions"]
+    if "geo" in source["filters"]:
+        raise RegistryError(f"{where}: filters must not select geo; list geographies instead")
     for dim in source["filters"]:
         if dim not in dims:
             raise RegistryError(
@@ -199,12 +217,12 @@ def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tup
             f"{where}: survey {ind['survey']!r} differs from dataset {dataset['code']} "
             f"({dataset['survey']!r}); two definitions cannot share one series"
         )
-    for row in reg.series(ind):
-        key = (source["dataset"], tuple(sorted(row["filters"].items())))
-        other = seen.get(key)
-        if other and other != ind["id"]:
-            raise RegistryError(
-                f"{where}: selects the same series as indicator {other!r} ({dict(key[1])}); "
-                "one series belongs to one indicator"
-            )
-        seen[key] = ind["id"]
+    headline = reg.series(ind)[0]
+    key = (source["dataset"], tuple(sorted(headline["filters"].items())))
+    other = seen.get(key)
+    if other and other != ind["id"]:
+        raise RegistryError(
+            f"{where}: its headline series is the same as indicator {other!r} "
+            f"({dict(key[1])}); one series is one indicator"
+        )
+    seen[key] = ind["id"]

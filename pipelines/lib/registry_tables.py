@@ -9,6 +9,19 @@ import polars as pl
 
 from pipelines.lib.registry import Registry
 
+REGISTRY_TABLES = (
+    "indicators",
+    "indicator_series",
+    "indicator_geographies",
+    "series_breaks",
+    "gaps",
+    "derived_inputs",
+    "targets",
+    "geographies",
+    "datasets",
+    "settings",
+)
+
 
 def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.DataFrame]:
     return {
@@ -16,6 +29,8 @@ def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.Dat
         "indicator_series": _series(reg),
         "indicator_geographies": _indicator_geos(reg),
         "series_breaks": _breaks(reg),
+        "gaps": _gaps(reg),
+        "derived_inputs": _derived_inputs(reg),
         "targets": _targets(reg),
         "geographies": _geographies(reg),
         "datasets": _datasets(reg),
@@ -120,6 +135,50 @@ def _breaks(reg: Registry) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+def _gaps(reg: Registry) -> pl.DataFrame:
+    rows = [
+        {
+            "indicator_id": ind["id"],
+            "breakdown": gap["breakdown"],
+            "group_category": gap["group"],
+            "reference_category": gap["reference"],
+        }
+        for ind in reg.indicators.values()
+        for gap in ind.get("gaps", [])
+    ]
+    schema = {
+        k: pl.String for k in ("indicator_id", "breakdown", "group_category", "reference_category")
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _derived_inputs(reg: Registry) -> pl.DataFrame:
+    rows = [
+        {
+            "indicator_id": ind["id"],
+            "formula": ind["derived"]["formula"],
+            "position": position,
+            "input_indicator": item["indicator"],
+            "input_breakdown": item.get("breakdown", "total"),
+            "input_category": item.get("category", "total"),
+            "scale": float(item.get("scale", 1.0)),
+        }
+        for ind in reg.indicators.values()
+        if "derived" in ind
+        for position, item in enumerate(ind["derived"]["inputs"], start=1)
+    ]
+    schema = {
+        "indicator_id": pl.String,
+        "formula": pl.String,
+        "position": pl.Int32,
+        "input_indicator": pl.String,
+        "input_breakdown": pl.String,
+        "input_category": pl.String,
+        "scale": pl.Float64,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
 def _targets(reg: Registry) -> pl.DataFrame:
     rows = []
     for t in reg.targets.values():
@@ -210,5 +269,8 @@ def _settings(settings: dict[str, Any]) -> pl.DataFrame:
         elif isinstance(node, int | float) and not isinstance(node, bool):
             rows.append({"key": prefix, "value": float(node)})
 
-    walk("", {k: settings[k] for k in ("progress", "benchmark") if k in settings})
+    walk(
+        "",
+        {k: settings[k] for k in ("progress", "benchmark", "gaps", "disclosure") if k in settings},
+    )
     return pl.DataFrame(rows, schema={"key": pl.String, "value": pl.Float64})

@@ -1,8 +1,12 @@
 -- The published fact table: current vintage only, with provenance and flags on every row.
 with
 
-observations as (
-    select * from {{ ref('int_indicator_observations') }}
+base_values as (
+    select * from {{ ref('int_indicator_values_current') }}
+),
+
+derived_values as (
+    select * from {{ ref('int_derived_indicator_values') }}
 ),
 
 snapshots as (
@@ -19,9 +23,15 @@ breaks as (
 ),
 
 current_values as (
-    select observations.*
-    from observations
-    inner join snapshots using (snapshot_id)
+    select
+        indicator_id, breakdown, category, category_nl, category_en, geo, period,
+        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids
+    from base_values
+    union all
+    select
+        indicator_id, breakdown, category, category_nl, category_en, geo, period,
+        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids
+    from derived_values
 ),
 
 final as (
@@ -39,6 +49,7 @@ final as (
         v.value,
         i.unit,
         v.flags,
+        cast(null as bigint) as n_unweighted,
         case
             when v.value is not null then 'observed'
             when v.flags like '%c%' then 'confidential'
@@ -62,6 +73,7 @@ final as (
         i.source,
         v.dataset,
         v.snapshot_id,
+        v.input_snapshot_ids,
         s.retrieved_at,
         s.sha256 as snapshot_sha256,
         s.mode as snapshot_mode,

@@ -3,20 +3,10 @@
 import dagster as dg
 
 from pipelines.lib.registry import load_registry
+from pipelines.lib.registry_tables import REGISTRY_TABLES as TABLES
 from pipelines.lib.registry_tables import registry_frames
 from pipelines.lib.warehouse import connect, write_frames
 from pipelines.settings import config, paths
-
-TABLES = (
-    "indicators",
-    "indicator_series",
-    "indicator_geographies",
-    "series_breaks",
-    "targets",
-    "geographies",
-    "datasets",
-    "settings",
-)
 
 
 @dg.multi_asset(

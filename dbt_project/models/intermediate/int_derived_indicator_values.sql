@@ -1,0 +1,73 @@
+-- Derived indicators (registry `derived:`), e.g. gender employment gap = men - women.
+with
+
+inputs as (
+    select * from {{ ref('stg_registry__derived_inputs') }}
+),
+
+base as (
+    select * from {{ ref('int_indicator_values_current') }}
+),
+
+indicator_geos as (
+    select * from {{ ref('stg_registry__indicator_geographies') }}
+),
+
+input_values as (
+    select
+        inputs.indicator_id,
+        inputs.formula,
+        inputs.position,
+        inputs.scale,
+        base.geo,
+        base.period,
+        base.period_year,
+        base.value * inputs.scale as value,
+        base.flags,
+        base.dataset,
+        base.snapshot_id
+    from inputs
+    inner join base
+        on base.indicator_id = inputs.input_indicator
+        and base.breakdown = inputs.input_breakdown
+        and base.category = inputs.input_category
+),
+
+first_input as (
+    select * from input_values where position = 1
+),
+
+second_input as (
+    select * from input_values where position = 2
+),
+
+combined as (
+    select
+        first_input.indicator_id,
+        'total' as breakdown,
+        'total' as category,
+        'totaal' as category_nl,
+        'total' as category_en,
+        first_input.geo,
+        first_input.period,
+        first_input.period_year,
+        case first_input.formula
+            when 'difference' then first_input.value - second_input.value
+            when 'ratio' then first_input.value / nullif(second_input.value, 0)
+            when 'product' then first_input.value * second_input.value
+        end as value,
+        {{ merge_flags('first_input.flags', 'second_input.flags') }} as flags,
+        first_input.dataset,
+        first_input.snapshot_id,
+        case
+            when first_input.snapshot_id = second_input.snapshot_id then first_input.snapshot_id
+            else first_input.snapshot_id || ',' || second_input.snapshot_id
+        end as input_snapshot_ids
+    from first_input
+    inner join second_input using (indicator_id, geo, period)
+    inner join indicator_geos
+        on indicator_geos.indicator_id = first_input.indicator_id
+        and indicator_geos.geo = first_input.geo
+)
+
+select * from combined

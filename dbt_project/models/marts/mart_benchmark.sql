@@ -1,0 +1,102 @@
+-- Flanders and the member states classified with the EU Social Scoreboard method (Joint
+-- Employment Report): seven classes from the level score and the change score (positive =
+-- worse), cut-offs from config/monitor.yaml, plus the exception rule: a bad relative change is
+-- not penalised when the actual change went the right way.
+with
+
+scores as (
+    select * from {{ ref('int_benchmark_scores') }}
+),
+
+settings as (
+    select cut_small, cut_large from {{ ref('int_settings') }}
+),
+
+neighbours as (
+    select
+        indicator_id,
+        year,
+        max(value) filter (where geo = 'NL') as value_nl,
+        max(value) filter (where geo = 'DE') as value_de,
+        max(value) filter (where geo = 'FR') as value_fr,
+        max(value) filter (where geo = 'LU') as value_lu,
+        avg(value) filter (where geo in ('SE', 'DK', 'FI')) as mean_nordic,
+        max(value) filter (where geo = 'EU27_2020') as value_eu27
+    from scores
+    group by indicator_id, year
+),
+
+classified as (
+    select
+        scores.*,
+        settings.cut_small,
+        settings.cut_large,
+        case
+            when score_level is null or score_change is null then null
+            when score_level > cut_large and score_change > -cut_large then 'critical_situation'
+            when (score_level > cut_small and score_level <= cut_large and score_change > -cut_large)
+                or (score_level > -cut_small and score_level <= cut_small and score_change > cut_large)
+                then 'to_watch'
+            when score_level > cut_small and score_change <= -cut_large then 'weak_but_improving'
+            when score_level <= -cut_small and score_change > cut_large then 'good_but_to_monitor'
+            when score_level > -cut_small and score_level <= cut_small
+                and score_change > -cut_large and score_change <= cut_large then 'on_average'
+            when (score_level > -cut_large and score_level <= -cut_small and score_change <= cut_large)
+                or (score_level > -cut_small and score_level <= cut_small and score_change <= -cut_large)
+                then 'better_than_average'
+            when score_level <= -cut_large and score_change <= cut_large then 'best_performers'
+        end as class_before_exception,
+        score_change >= cut_large
+            and case when direction = 'up' then change >= 0 else change <= 0 end as exception_applies
+    from scores
+    cross join settings
+),
+
+final as (
+    select
+        classified.indicator_id,
+        classified.geo,
+        classified.year,
+        classified.value,
+        classified.flags,
+        classified.change,
+        classified.change_unit,
+        classified.n_members,
+        classified.mean_level,
+        classified.sd_level,
+        classified.mean_change,
+        classified.sd_change,
+        classified.z_level,
+        classified.z_change,
+        classified.score_level,
+        classified.score_change,
+        classified.rank_among_members,
+        case
+            when classified.class_before_exception = 'to_watch' and classified.exception_applies
+                and classified.score_level > -classified.cut_small
+                and classified.score_level <= classified.cut_small
+                then 'on_average'
+            when classified.class_before_exception = 'good_but_to_monitor' and classified.exception_applies
+                then case when classified.score_level <= -classified.cut_large
+                          then 'best_performers' else 'better_than_average' end
+            else classified.class_before_exception
+        end as scoreboard_class,
+        classified.class_before_exception,
+        coalesce(classified.exception_applies, false)
+            and classified.class_before_exception in ('to_watch', 'good_but_to_monitor') as exception_applied,
+        case
+            when classified.n_members < 2 then 'fewer than two member states with data'
+            when classified.z_change is null then 'no value for the previous year'
+            when classified.z_level is null then 'member states do not differ'
+        end as not_classified_reason,
+        neighbours.value_nl,
+        neighbours.value_de,
+        neighbours.value_fr,
+        neighbours.value_lu,
+        neighbours.mean_nordic,
+        neighbours.value_eu27
+    from classified
+    left join neighbours using (indicator_id, year)
+)
+
+select * from final

@@ -1,0 +1,130 @@
+-- Gaps between a group and its reference (registry `gaps`): women vs men, 55-64 vs 20-64,
+-- low-educated vs all, born outside the EU vs native-born. Cells flagged `u`, suppressed, or
+-- (microdata) below the respondent thresholds are marked, never shown as exact.
+with
+
+gaps as (
+    select * from {{ ref('stg_registry__gaps') }}
+),
+
+settings as (
+    select * from {{ ref('int_settings') }}
+),
+
+values as (
+    select * from {{ ref('fct_indicator_values') }}
+    where period = cast(period_year as varchar)
+),
+
+cells as (
+    select
+        gaps.indicator_id,
+        gaps.breakdown,
+        gaps.group_category,
+        gaps.reference_category,
+        role.role,
+        values.geo,
+        values.period_year as year,
+        values.value,
+        values.flags,
+        values.value_status,
+        values.is_low_reliability,
+        values.is_series_break,
+        values.n_unweighted,
+        values.is_sample
+    from gaps
+    cross join (select 'group' as role union all select 'reference') as role
+    inner join values
+        on values.indicator_id = gaps.indicator_id
+        and (
+            (case when role.role = 'group' then gaps.group_category else gaps.reference_category end) = 'total'
+                and values.breakdown = 'total'
+            or values.breakdown = gaps.breakdown
+                and values.category = (case when role.role = 'group' then gaps.group_category else gaps.reference_category end)
+        )
+),
+
+paired as (
+    select
+        g.indicator_id,
+        g.breakdown,
+        g.group_category,
+        g.reference_category,
+        g.geo,
+        g.year,
+        g.value as group_value,
+        r.value as reference_value,
+        g.flags as group_flags,
+        r.flags as reference_flags,
+        g.value_status as group_status,
+        r.value_status as reference_status,
+        g.n_unweighted as group_n,
+        g.is_series_break or r.is_series_break as is_series_break,
+        g.is_sample or r.is_sample as is_sample,
+        case
+            when g.value is null or r.value is null
+                or g.n_unweighted < settings.min_n_publish or r.n_unweighted < settings.min_n_publish
+                then 'suppressed'
+            when g.is_low_reliability or r.is_low_reliability
+                or g.n_unweighted < settings.min_n_reliable or r.n_unweighted < settings.min_n_reliable
+                then 'low_reliability'
+            else 'reliable'
+        end as reliability
+    from cells as g
+    inner join cells as r
+        on r.indicator_id = g.indicator_id
+        and r.breakdown = g.breakdown
+        and r.group_category = g.group_category
+        and r.reference_category = g.reference_category
+        and r.geo = g.geo
+        and r.year = g.year
+        and r.role = 'reference'
+    cross join settings
+    where g.role = 'group'
+),
+
+measured as (
+    select
+        paired.*,
+        case when reliability <> 'suppressed' then round(group_value - reference_value, 6) end as gap_pp,
+        case when reliability <> 'suppressed' then round(group_value / nullif(reference_value, 0), 6) end as gap_ratio
+    from paired
+),
+
+trended as (
+    select
+        m.*,
+        earlier.gap_pp as gap_pp_5y_earlier,
+        round(abs(m.gap_pp) - abs(earlier.gap_pp), 6) as gap_size_change_5y,
+        exists (
+            select 1 from measured as b
+            where b.indicator_id = m.indicator_id and b.breakdown = m.breakdown
+              and b.group_category = m.group_category and b.reference_category = m.reference_category
+              and b.geo = m.geo and b.is_series_break
+              and b.year > m.year - 5 and b.year <= m.year
+        ) as break_within_5y
+    from measured as m
+    left join measured as earlier
+        on earlier.indicator_id = m.indicator_id
+        and earlier.breakdown = m.breakdown
+        and earlier.group_category = m.group_category
+        and earlier.reference_category = m.reference_category
+        and earlier.geo = m.geo
+        and earlier.year = m.year - 5
+),
+
+final as (
+    select
+        trended.*,
+        case
+            when gap_size_change_5y is null then null
+            when break_within_5y then 'not_comparable'
+            when gap_size_change_5y < -settings.gap_trend_threshold_pp then 'narrowing'
+            when gap_size_change_5y > settings.gap_trend_threshold_pp then 'widening'
+            else 'stable'
+        end as gap_trend
+    from trended
+    cross join settings
+)
+
+select * from final

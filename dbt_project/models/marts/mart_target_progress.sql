@@ -1,0 +1,159 @@
+-- Progress to target, Eurostat SDG / Open SDG method:
+--   observed CAGR  = (y_t / y_0) ^ (1 / (t - t_0)) - 1
+--   required CAGR  = (target / y_0) ^ (1 / (T - t_0)) - 1
+--   ratio R        = d * observed / |required|, d = +1 when up is good, -1 when down is good
+-- Direction-only goals use d * observed CAGR against their own thresholds. Count targets
+-- (change in number of people vs a base year) become a level: base-year count + change.
+with
+
+inputs as (
+    select * from {{ ref('int_target_progress_inputs') }}
+),
+
+settings as (
+    select * from {{ ref('int_settings') }}
+),
+
+prepared as (
+    select
+        inputs.*,
+        case
+            when kind = 'count_change' then target_base_value + target_value
+            else target_value
+        end as target_level,
+        case
+            when kind = 'direction' then target_direction
+            when operator in ('>=', '>') then 'up'
+            when operator in ('<=', '<') then 'down'
+            else indicator_direction
+        end as desired_direction
+    from inputs
+),
+
+growth as (
+    select
+        prepared.*,
+        case when desired_direction = 'up' then 1 else -1 end as d,
+        case
+            when base_value > 0 and latest_value > 0 and latest_year > base_year_used
+                then power(latest_value / base_value, 1.0 / (latest_year - base_year_used)) - 1
+        end as observed_cagr,
+        case
+            when kind in ('level', 'count_change') and base_value > 0 and target_level > 0
+                and target_year > base_year_used
+                then power(target_level / base_value, 1.0 / (target_year - base_year_used)) - 1
+        end as required_cagr,
+        case operator
+            when '>=' then latest_value >= target_level
+            when '>' then latest_value > target_level
+            when '<=' then latest_value <= target_level
+            when '<' then latest_value < target_level
+            when '=' then latest_value = target_level
+        end as target_met
+    from prepared
+),
+
+rated as (
+    select
+        growth.*,
+        case
+            when required_cagr is not null and required_cagr <> 0 and observed_cagr is not null
+                then d * observed_cagr / abs(required_cagr)
+        end as ratio
+    from growth
+),
+
+judged as (
+    select
+        rated.*,
+        case
+            when kind = 'requested' then 'not_assessable'
+            when latest_value is null then 'not_assessable'
+            when kind in ('level', 'count_change') and target_met then 'achieved'
+            when kind in ('level', 'count_change') and target_year_passed then 'not_achieved'
+            when kind = 'count_change' and target_base_value is null then 'not_assessable'
+            when kind = 'count_change' and break_year is not null then 'not_assessable'
+            when base_year_used is null or base_year_used >= latest_year then 'not_assessable'
+            when observed_cagr is null then 'not_assessable'
+            when kind = 'direction' then
+                case
+                    when d * observed_cagr >= settings.direction_on_track then 'on_track'
+                    when d * observed_cagr >= settings.direction_moderate then 'moderate_progress'
+                    when d * observed_cagr >= settings.direction_insufficient then 'insufficient_progress'
+                    else 'moving_away'
+                end
+            when ratio is null then 'not_assessable'
+            when ratio >= settings.target_on_track then 'on_track'
+            when ratio >= settings.target_moderate then 'moderate_progress'
+            when ratio >= settings.target_insufficient then 'insufficient_progress'
+            else 'moving_away'
+        end as verdict,
+        case
+            when kind = 'requested' then 'target requested, not set'
+            when latest_value is null then 'no observed value for this geography'
+            when kind in ('level', 'count_change') and target_met then null
+            when kind in ('level', 'count_change') and target_year_passed
+                then 'target year ' || target_year || ' has passed: ' || latest_value || ' in '
+                    || latest_year || ' against ' || target_level
+            when kind = 'count_change' and target_base_value is null
+                then 'no value in the target base year ' || target_base_year
+            when kind = 'count_change' and break_year is not null
+                then 'series break in ' || break_year || ' after the target base year '
+                    || target_base_year || ': counts before and after are not comparable'
+            when base_year_used is null
+                then 'no value on or after the base year ' || requested_base_year
+            when base_year_used >= latest_year
+                then 'fewer than two comparable points'
+                    || coalesce(' after the series break in ' || break_year, '')
+            when observed_cagr is null then 'growth rate undefined for zero or negative values'
+            when kind <> 'direction' and ratio is null then 'required growth rate is zero or undefined'
+            when break_year is not null
+                then 'trend measured from ' || base_year_used || ', after the series break in ' || break_year
+        end as reason
+    from rated
+    cross join settings
+),
+
+final as (
+    select
+        target_id,
+        indicator_id,
+        framework,
+        kind,
+        geo,
+        applies_to,
+        operator,
+        target_value,
+        target_level,
+        unit,
+        target_year,
+        target_year_passed,
+        target_base_year,
+        requested_base_year,
+        base_year_used,
+        base_value,
+        latest_year,
+        latest_value,
+        latest_flags,
+        break_year,
+        points_used,
+        desired_direction,
+        observed_cagr,
+        required_cagr,
+        ratio,
+        verdict,
+        case verdict
+            when 'achieved' then 'behaald'
+            when 'not_achieved' then 'niet behaald'
+            when 'on_track' then 'op koers'
+            when 'moderate_progress' then 'matige vooruitgang'
+            when 'insufficient_progress' then 'onvoldoende vooruitgang'
+            when 'moving_away' then 'gaat achteruit'
+            else 'niet beoordeelbaar'
+        end as verdict_nl,
+        reason,
+        citation
+    from judged
+)
+
+select * from final
