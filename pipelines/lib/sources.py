@@ -83,6 +83,8 @@ def acquire(
             f"no file for dataset {dataset} in {folder} (expected e.g. {dataset}.tsv)"
         )
     data = path.read_bytes()
+    if path.name.upper().startswith("SAMPLE_"):
+        origin_kind = "sample"  # sample files stay labelled sample wherever they are read from
     snap, created = store_snapshot(
         raw_root,
         source=source,
