@@ -20,14 +20,22 @@ refresh_job = dg.define_asset_job(
     description="Ingest every dataset, build the marts, run the quality gate, publish, report.",
 )
 
+_gate_checks = quality_checks.build_checks()
+
+publish_job = dg.define_asset_job(
+    "publish",
+    selection=dg.AssetSelection.checks(*_gate_checks) | dg.AssetSelection.groups("publication"),
+    description="Re-run both quality gate stages on the warehouse as it is and publish if they pass (no ingest, no dbt).",
+)
+
 defs = dg.Definitions.merge(
     registry_assets.defs,
     eurostat_assets.build_defs(),
     dbt_assets.defs,
-    quality_checks.build_defs(),
+    dg.Definitions(asset_checks=_gate_checks),
     publication_assets.defs,
     dg.Definitions(
-        jobs=[refresh_job],
+        jobs=[refresh_job, publish_job],
         resources={"source": SourceResource.configure_at_launch()},
         executor=dg.in_process_executor,
         loggers={"progress": progress_logger},

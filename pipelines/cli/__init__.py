@@ -17,6 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="ingest, build, gate, publish and report (through Dagster)")
     p.add_argument("--source", default="sample", help="sample (default), live, or dir:PATH")
 
+    sub.add_parser(
+        "publish", help="re-run the quality gate on the warehouse as it is and publish if it passes"
+    )
+
     p = sub.add_parser(
         "parse", help="parse one raw Eurostat file and write its observations as CSV"
     )
@@ -48,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
         from pipelines.cli.refresh import run
+    elif args.command == "publish":
+        from pipelines.cli.refresh import run_publish as run
     elif args.command == "parse":
         from pipelines.cli.parse import run
     elif args.command == "query":

@@ -41,19 +41,28 @@ def clean_leftovers(where) -> list[str]:
 
 
 def run(args) -> int:
-    from pipelines.settings import export_env
-
     try:
         spec = SourceSpec.parse(args.source)
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return execute("refresh", spec)
+
+
+def run_publish(args) -> int:
+    return execute("publish", None)
+
+
+def execute(job_name: str, spec: SourceSpec | None) -> int:
+    """Run a job of the Dagster definitions in this process, with progress and a summary."""
+    from pipelines.settings import export_env
+
     where = export_env().ensure()
     prepare_instance(where.dagster_home)
     for note in clean_leftovers(where):
         print(f"recovery: {note}", file=sys.stderr)
     started = time.perf_counter()
-    print(f"monitor refresh: source {spec}, warehouse {where.home}", file=sys.stderr)
+    print(f"monitor {job_name}: source {spec or '-'}, warehouse {where.home}", file=sys.stderr)
     from pipelines.defs.dbt.project import ensure_manifest, manifest_is_stale
 
     if manifest_is_stale():
@@ -64,19 +73,19 @@ def run(args) -> int:
     from pipelines.cli.summary import summarise
     from pipelines.definitions import defs
 
-    job = defs.resolve_job_def("refresh")
-    log_path = where.home / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    job = defs.resolve_job_def(job_name)
+    log_path = where.home / "logs" / f"{job_name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"detailed log (dbt output): {log_path}", file=sys.stderr)
     with dg.DagsterInstance.get() as instance, open(log_path, "w") as log, redirect_stdout(log):
         result = job.execute_in_process(
             run_config={
-                "resources": {"source": {"config": {"spec": str(spec)}}},
+                "resources": {"source": {"config": {"spec": str(spec or "sample")}}},
                 "loggers": {"progress": {}},
             },
             instance=instance,
             raise_on_error=False,
-            tags={"monitor/source": str(spec), "monitor/trigger": "cli"},
+            tags={"monitor/source": str(spec or "-"), "monitor/trigger": "cli"},
         )
     summary = summarise(result, where, time.perf_counter() - started)
     print(summary.text)

@@ -10,13 +10,13 @@ from pipelines.cli.query import open_read_only
 
 def run(args) -> int:
     from pipelines.lib import ledger
-    from pipelines.lib.publication import load_gate_record
     from pipelines.settings import paths
 
     where = paths()
     if not where.published_db.exists():
         print(f"Nothing published yet ({where.published_db}). Run `monitor refresh`.")
         _print_attempts(ledger.read(where.ledger))
+        _print_gate(where)
         return 1
     con = open_read_only(where.published_db)
     try:
@@ -56,15 +56,36 @@ def run(args) -> int:
     entries = ledger.read(where.ledger)
     later = [e for e in entries if e.get("recorded_at", "") > str(published_at.isoformat())]
     _print_attempts([e for e in later if e.get("status") != "published"])
-    gate = load_gate_record(where.quality)
-    if gate and not gate["passed"]:
-        print("Last quality gate run FAILED (not published):")
-        for o in gate["outcomes"]:
-            if not o["success"] and o["severity"] == "error":
-                print(
-                    f"  - {o['table']}.{o['column'] or ''}: {o['expectation']} — {o['unexpected_count']} row(s)"
-                )
+    _print_gate(where)
     return 0
+
+
+def _print_gate(where) -> None:
+    """The latest run of each gate stage, in plain words."""
+    from pipelines.lib.publication import STAGES, load_gate_record
+
+    for stage in STAGES:
+        record = load_gate_record(where.quality, stage)
+        if record is None:
+            continue
+        failed = [o for o in record["outcomes"] if not o["success"]]
+        errors = [o for o in failed if o["severity"] == "error"]
+        state = "passed" if record["passed"] else "FAILED (publication blocked)"
+        print(
+            f"Last {stage} quality gate {record['validated_at'][:19]}: {state}; "
+            f"{len(record['outcomes'])} expectations, {len(errors)} blocking, {len(failed) - len(errors)} warnings"
+        )
+        for o in failed[:15]:
+            example = ", ".join(
+                "/".join(str(v) for v in r.values()) for r in o["unexpected_rows"][:2]
+            )
+            print(
+                f"  - [{o['severity']}] {o['suite']}: {o['description'] or o['expectation']} "
+                f"({o['name']}) failed for {o['unexpected_count']} row(s)"
+                + (f", e.g. {example}" if example else "")
+            )
+        if record.get("data_docs"):
+            print(f"  Data Docs: {record['data_docs']}")
 
 
 def _print_attempts(entries: list[dict]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.defs.errors import root_message
+
 
 @dataclass
 class Summary:
@@ -45,17 +47,25 @@ def summarise(result, where, elapsed_s: float) -> Summary:
 
     gx = [c for c in checks if c.check_name.startswith("gx_")]
     if gx:
-        state = "passed" if all(c.passed or c.severity.value == "WARN" for c in gx) else "FAILED"
-        lines.append(f"  quality gate: {state}")
-        for c in gx:
-            meta = c.metadata
+        for stage, group in (
+            ("raw", [c for c in gx if c.check_name == "gx_raw"]),
+            ("models", [c for c in gx if c.check_name != "gx_raw"]),
+        ):
+            if not group:
+                lines.append(f"  {stage} quality gate: not run")
+                continue
+            blocking = [c for c in group if not c.passed and c.severity.value == "ERROR"]
+            warned = [c for c in group if not c.passed and c.severity.value == "WARN"]
+            state = "FAILED" if blocking else "passed" + (" with warnings" if warned else "")
+            total = sum(int(_v(c.metadata, "expectations") or 0) for c in group)
             lines.append(
-                f"    - {c.asset_key.to_user_string()}:{c.check_name} "
-                f"{'passed' if c.passed else 'FAILED'} ({_v(meta, 'expectations')} expectations, "
-                f"{_v(meta, 'failed_errors')} errors, {_v(meta, 'failed_warnings')} warnings)"
+                f"  {stage} quality gate: {state} ({len(group)} checks, {total} expectations)"
             )
-            if not c.passed:
-                for row in str(_v(meta, "failures")).splitlines()[:10]:
+            for c in blocking + warned:
+                lines.append(
+                    f"    - {c.asset_key.to_user_string()}:{c.check_name} {'FAILED' if c in blocking else 'warning'}"
+                )
+                for row in str(_v(c.metadata, "failures")).splitlines()[:8]:
                     lines.append(f"        {row}")
     else:
         lines.append("  quality gate: not run")
@@ -75,8 +85,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     if "publication/report" in materialised:
         lines.append(f"  report: {_v(materialised['publication/report'], 'path')}")
     for f in failures:
-        error = f.event_specific_data.error
-        message = error.message.strip().splitlines()[-1] if error else "unknown error"
+        message = root_message(f.event_specific_data.error)
         lines.append(f"  FAILED step {f.step_key}: {message[:500]}")
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:

@@ -8,6 +8,8 @@ import time
 
 import dagster as dg
 
+from pipelines.defs.errors import root_message
+
 _SHOWN = {
     "STEP_START": "start",
     "STEP_SUCCESS": "done",
@@ -48,8 +50,7 @@ class _ProgressHandler(logging.Handler):
             verdict = "passed" if data.passed else f"FAILED ({data.severity.value.lower()})"
             detail = f"{data.asset_key.to_user_string()}:{data.check_name} {verdict}"
         elif kind == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            detail = (error.message.strip().splitlines() or [""])[-1][:300] if error else ""
+            detail = root_message(event.event_specific_data.error)[:300]
         print(f"{elapsed}  {step:<32} {_SHOWN[kind]} {detail}".rstrip(), file=sys.stderr)
 
 

@@ -19,7 +19,7 @@ from pipelines.lib import ledger
 from pipelines.lib.gate import GateResult, fingerprint, mart_tables
 from pipelines.lib.warehouse import connect
 
-GATE_RECORD = "gate_result.json"
+STAGES = ("raw", "models")
 
 
 class PublicationRefused(RuntimeError):
@@ -34,45 +34,67 @@ class Published:
     is_sample: bool
 
 
+def gate_record_path(quality_dir: Path, stage: str) -> Path:
+    return quality_dir / f"gate_{stage}.json"
+
+
 def save_gate_record(quality_dir: Path, result: GateResult, run_id: str | None) -> Path:
-    """Write the gate's verdict where publication (maybe in another run) will look for it."""
+    """Write a stage's verdict where publication (maybe in another run) will look for it."""
     quality_dir.mkdir(parents=True, exist_ok=True)
-    target = quality_dir / GATE_RECORD
+    target = gate_record_path(quality_dir, result.stage)
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps({"run_id": run_id, **result.to_json()}, indent=1, default=str))
     os.replace(tmp, target)
     return target
 
 
-def load_gate_record(quality_dir: Path) -> dict[str, Any] | None:
-    path = quality_dir / GATE_RECORD
+def load_gate_record(quality_dir: Path, stage: str) -> dict[str, Any] | None:
+    path = gate_record_path(quality_dir, stage)
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def check_gate(warehouse_db: Path, quality_dir: Path) -> GateResult:
-    """The gate result that allows publishing the warehouse as it is now, or PublicationRefused."""
-    record = load_gate_record(quality_dir)
-    if record is None:
-        raise PublicationRefused("no quality gate result: run the gate before publishing")
-    gate = GateResult.from_json({k: v for k, v in record.items() if k != "run_id"})
+def check_gate(warehouse_db: Path, quality_dir: Path) -> list[GateResult]:
+    """The gate results that allow publishing the warehouse as it is now, or PublicationRefused.
+
+    Both stages must have passed, the models stage on exactly the marts as they are now, the
+    raw stage on exactly the vintages the marts were built from.
+    """
+    results = []
+    for stage in STAGES:
+        record = load_gate_record(quality_dir, stage)
+        if record is None:
+            raise PublicationRefused(
+                f"no {stage} quality gate result: run the gate before publishing"
+            )
+        results.append(GateResult.from_json(record))
+    raw, models = results
     with connect(warehouse_db, read_only=True) as con:
         current = fingerprint(con, mart_tables(con))
-    if current != gate.fingerprint:
+        used = sorted(
+            r[0] for r in con.execute("select snapshot_id from marts.dim_snapshot").fetchall()
+        )
+    if current != models.fingerprint:
         raise PublicationRefused(
             "the marts changed after the last quality gate ran; the gate must validate "
             "exactly what is published (re-run the gate)"
         )
-    if not gate.passed:
-        failed = "; ".join(o.sentence() for o in gate.failures("error")[:5])
-        raise PublicationRefused(f"quality gate failed: {failed}")
-    return gate
+    if raw.snapshot_ids != used or models.snapshot_ids != used:
+        raise PublicationRefused(
+            "the raw quality gate did not validate the vintages the marts were built from "
+            "(a newer raw vintage failed the gate, or the gate has not run on these vintages)"
+        )
+    for result in results:
+        if not result.passed:
+            failed = "; ".join(o.sentence() for o in result.failures("error")[:5])
+            raise PublicationRefused(f"{result.stage} quality gate failed: {failed}")
+    return results
 
 
 def publish(
     warehouse_db: Path,
     published_db: Path,
     ledger_path: Path,
-    gate: GateResult,
+    gates: list[GateResult],
     context: dict[str, Any],
 ) -> Published:
     """Copy the marts into a fresh file and rename it over `published_db`."""
@@ -101,12 +123,13 @@ def publish(
                 for d, s, h, m, r in snapshots
             ],
             "code_version": ledger.code_version(),
-            "gate_passed": gate.passed,
-            "gate_fingerprint": gate.fingerprint,
-            "gate_warnings": [o.sentence() for o in gate.failures("warn")],
+            "gate_passed": all(g.passed for g in gates),
+            "gate_fingerprint": gates[-1].fingerprint,
+            "gate_warnings": [o.sentence() for g in gates for o in g.failures("warn")],
+            "gate_expectations": sum(len(g.outcomes) for g in gates),
             **context,
         }
-        counts = _build(tmp, warehouse_db, tables, entry, ledger.read(ledger_path), gate)
+        counts = _build(tmp, warehouse_db, tables, entry, ledger.read(ledger_path), gates)
         entry["table_rows"] = counts
         _fsync(tmp)
         os.replace(tmp, published_db)
@@ -124,7 +147,7 @@ def _build(
     tables: list[str],
     entry: dict[str, Any],
     history: list[dict[str, Any]],
-    gate: GateResult,
+    gates: list[GateResult],
 ) -> dict[str, int]:
     con = duckdb.connect(str(tmp))
     try:
@@ -161,27 +184,29 @@ def _build(
         )
         con.execute(
             """create table quality_results (
-                suite varchar, table_name varchar, expectation varchar, column_name varchar,
-                severity varchar, success boolean, unexpected_count bigint, element_count bigint,
-                description varchar, unexpected_rows json)"""
+                stage varchar, suite varchar, name varchar, expectation varchar,
+                column_name varchar, severity varchar, success boolean, unexpected_count bigint,
+                element_count bigint, description varchar, unexpected_rows json)"""
         )
+        rows = [
+            (
+                o.stage,
+                o.suite,
+                o.name,
+                o.expectation,
+                o.column,
+                o.severity,
+                o.success,
+                o.unexpected_count,
+                o.element_count,
+                o.description,
+                json.dumps(o.unexpected_rows),
+            )
+            for g in gates
+            for o in g.outcomes
+        ]
         con.executemany(
-            "insert into quality_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    o.suite,
-                    o.table,
-                    o.expectation,
-                    o.column,
-                    o.severity,
-                    o.success,
-                    o.unexpected_count,
-                    o.element_count,
-                    o.description,
-                    json.dumps(o.unexpected_rows),
-                )
-                for o in gate.outcomes
-            ],
+            "insert into quality_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
         con.execute("checkpoint")
         return counts

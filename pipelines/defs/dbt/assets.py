@@ -41,9 +41,18 @@ def _layer(props: Mapping[str, Any]) -> str:
     pool="warehouse",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Run `dbt build` (models, data tests, unit tests) for the selected models."""
-    export_env()
-    yield from dbt.cli(["build"], context=context).stream()
+    """Run `dbt build` (models and their data tests) for the selected models.
+
+    dbt unit tests check the SQL logic, not the data: they run in the test suite
+    (tests/integration/test_dbt_unit_tests.py), not on every refresh.
+    """
+    where = export_env()
+    # One target folder per warehouse home: dbt keeps its partial-parse state there, so a
+    # refresh re-parses only what changed (and nothing accumulates in dbt_project/target).
+    target = where.home / "dbt" / "target"
+    yield from dbt.cli(
+        ["build", "--exclude", "test_type:unit"], context=context, target_path=target
+    ).stream()
 
 
 def mart_keys() -> list[dg.AssetKey]:

@@ -23,20 +23,20 @@ PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     where = paths().ensure()
     try:
-        gate = check_gate(where.warehouse_db, where.quality)
+        gates = check_gate(where.warehouse_db, where.quality)
     except PublicationRefused as exc:
         ledger.append(
             where.ledger,
             {
                 "status": "refused",
                 "reason": str(exc),
-                "run_id": context.run_id,
+                "run_id": context.run.run_id,
                 "code_version": ledger.code_version(),
             },
         )
         raise dg.Failure(description=f"publication refused: {exc}") from exc
     result = publish(
-        where.warehouse_db, where.published_db, where.ledger, gate, {"run_id": context.run_id}
+        where.warehouse_db, where.published_db, where.ledger, gates, {"run_id": context.run.run_id}
     )
     label = "SAMPLE DATA" if result.is_sample else "producer data"
     context.log.info(f"published {result.publication_id} ({label}) to {result.path}")
@@ -46,7 +46,7 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
             "path": str(result.path),
             "is_sample": result.is_sample,
             "table_rows": dg.MetadataValue.json(result.tables),
-            "gate_warnings": len(gate.failures("warn")),
+            "gate_warnings": sum(len(g.failures("warn")) for g in gates),
         }
     )
 

@@ -1,90 +1,112 @@
-"""The quality gate as blocking Dagster asset checks: one check per GX suite, on the mart it
-validates. A failed `error` expectation fails its check (severity ERROR), which stops the
-publication downstream; the publish asset also re-checks the recorded gate result itself."""
+"""The quality gate as blocking Dagster asset checks, in two stages:
+
+- `raw_quality_gate`: one check per dataset on `raw/eurostat__<code>`, after ingest and before
+  dbt (a failed raw check stops the models from being built);
+- `models_quality_gate`: one check per suite on the staging and mart assets, after dbt.
+
+Each stage records its result (warehouse/quality/gate_<stage>.json); the publish asset re-reads
+those records itself and refuses unless both passed for exactly the data being published.
+"""
 
 import json
 
 import dagster as dg
 
 from pipelines.lib import ledger
-from pipelines.lib.gate import load_suites, run_gate
+from pipelines.lib.gate import build_suites, run_stage
 from pipelines.lib.publication import save_gate_record
 from pipelines.lib.registry import load_registry
 from pipelines.settings import paths
 
 
-def suite_check_name(suite_name: str) -> str:
-    return "gx_" + suite_name.split(".")[-1]
+def check_name(suite_name: str, stage: str) -> str:
+    return "gx_raw" if stage == "raw" else "gx_" + suite_name.split(".", 1)[1]
 
 
-def suite_asset_key(table: str) -> dg.AssetKey:
-    schema, name = table.split(".", 1)
-    return dg.AssetKey([schema, name])
-
-
-def build_defs() -> dg.Definitions:
-    suites = load_suites()
-    specs = [
-        dg.AssetCheckSpec(
-            name=suite_check_name(s["name"]),
-            asset=suite_asset_key(s["meta"]["table"]),
+def _specs(stage: str) -> list[dg.AssetCheckSpec]:
+    suites = build_suites(load_registry(), stage, profiles={})
+    specs = {}
+    for suite in suites:
+        key = (tuple(suite.asset), check_name(suite.name, stage))
+        specs[key] = dg.AssetCheckSpec(
+            name=key[1],
+            asset=dg.AssetKey(list(suite.asset)),
             blocking=True,
-            description=f"Great Expectations suite {s['name']}: {s['meta'].get('description', '')}",
+            description=f"Great Expectations suite {suite.name}: {suite.description}",
         )
-        for s in suites
-    ]
+    return list(specs.values())
 
-    @dg.multi_asset_check(specs=specs, name="quality_gate", pool="warehouse")
-    def quality_gate(context: dg.AssetCheckExecutionContext):
-        where = paths().ensure()
-        result = run_gate(where.warehouse_db, load_registry())
-        run_id = context.op_execution_context.run_id
-        save_gate_record(where.quality, result, run_id)
-        stamp = result.validated_at.replace(":", "").replace("-", "")[:15]
-        (where.quality / f"validation-{stamp}.json").write_text(
-            json.dumps(result.to_json(), indent=1, default=str)
-        )
-        errors, warnings = result.failures("error"), result.failures("warn")
-        context.log.info(
-            f"gate: {len(result.outcomes)} expectations, {len(errors)} blocking failures, "
-            f"{len(warnings)} warnings, {result.duration_s:.1f}s"
-        )
-        for outcome in errors + warnings:
-            context.log.warning(outcome.sentence())
-        if not result.passed:
-            ledger.append(
-                where.ledger,
-                {
-                    "status": "refused",
-                    "reason": "quality gate failed: " + "; ".join(o.sentence() for o in errors[:5]),
-                    "run_id": run_id,
-                    "gate_passed": False,
-                    "gate_fingerprint": result.fingerprint,
-                    "code_version": ledger.code_version(),
-                },
-            )
-        for suite in suites:
-            mine = [o for o in result.outcomes if o.suite == suite["name"]]
-            failed_errors = [o for o in mine if not o.success and o.severity == "error"]
-            failed_warns = [o for o in mine if not o.success and o.severity == "warn"]
-            yield dg.AssetCheckResult(
-                asset_key=suite_asset_key(suite["meta"]["table"]),
-                check_name=suite_check_name(suite["name"]),
-                passed=not failed_errors and not failed_warns,
-                severity=dg.AssetCheckSeverity.ERROR
-                if failed_errors
-                else dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "expectations": len(mine),
-                    "failed_errors": len(failed_errors),
-                    "failed_warnings": len(failed_warns),
-                    "failures": dg.MetadataValue.md(
-                        "\n".join(f"- {o.sentence()}" for o in failed_errors + failed_warns)
-                        or "none"
-                    ),
-                    "rows_validated": result.table_rows.get(suite["meta"]["table"], 0),
-                    "fingerprint": result.fingerprint,
-                },
-            )
 
-    return dg.Definitions(asset_checks=[quality_gate])
+def _run(context, stage: str):
+    where = paths().ensure()
+    run_id = context.op_execution_context.run_id
+    result = run_stage(stage, where.warehouse_db, load_registry(), where.quality, run_id)
+    save_gate_record(where.quality, result, run_id)
+    errors, warnings = result.failures("error"), result.failures("warn")
+    context.log.info(
+        f"{stage} gate: {len(result.outcomes)} expectations, {len(errors)} blocking failures, "
+        f"{len(warnings)} warnings, {result.duration_s:.1f}s; Data Docs: {result.data_docs}"
+    )
+    for outcome in errors + warnings:
+        context.log.warning(outcome.sentence())
+    if not result.passed:
+        ledger.append(
+            where.ledger,
+            {
+                "status": "refused",
+                "reason": f"{stage} quality gate failed: "
+                + "; ".join(o.sentence() for o in errors[:5]),
+                "run_id": run_id,
+                "gate_passed": False,
+                "gate_stage": stage,
+                "failed_expectations": sorted({o.name for o in errors}),
+                "snapshots": result.snapshot_ids,
+                "code_version": ledger.code_version(),
+            },
+        )
+    by_check: dict[tuple, list] = {}
+    suites = {s.name: s for s in build_suites(load_registry(), stage, profiles={})}
+    for outcome in result.outcomes:
+        suite = suites.get(outcome.suite)
+        asset = (
+            tuple(suite.asset) if suite else ("raw", "eurostat__" + outcome.suite.rsplit(".", 1)[1])
+        )
+        by_check.setdefault((asset, check_name(outcome.suite, stage)), []).append(outcome)
+    for (asset, name), outcomes in by_check.items():
+        failed_errors = [o for o in outcomes if not o.success and o.severity == "error"]
+        failed_warns = [o for o in outcomes if not o.success and o.severity == "warn"]
+        yield dg.AssetCheckResult(
+            asset_key=dg.AssetKey(list(asset)),
+            check_name=name,
+            passed=not failed_errors and not failed_warns,
+            severity=dg.AssetCheckSeverity.ERROR if failed_errors else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "expectations": len(outcomes),
+                "failed_errors": len(failed_errors),
+                "failed_warnings": len(failed_warns),
+                "failures": dg.MetadataValue.md(
+                    "\n".join(f"- {o.sentence()}" for o in failed_errors + failed_warns) or "none"
+                ),
+                "failed_expectations": dg.MetadataValue.json(
+                    sorted({o.name for o in failed_errors + failed_warns})
+                ),
+                "data_docs": result.data_docs or "",
+                "validated_rows": json.dumps(
+                    {s: result.table_rows.get(s, 0) for s in {o.suite for o in outcomes}}
+                ),
+            },
+        )
+
+
+def build_checks() -> list[dg.AssetChecksDefinition]:
+    """The two gate stages as multi-asset checks."""
+
+    @dg.multi_asset_check(specs=_specs("raw"), name="raw_quality_gate", pool="warehouse")
+    def raw_quality_gate(context: dg.AssetCheckExecutionContext):
+        yield from _run(context, "raw")
+
+    @dg.multi_asset_check(specs=_specs("models"), name="models_quality_gate", pool="warehouse")
+    def models_quality_gate(context: dg.AssetCheckExecutionContext):
+        yield from _run(context, "models")
+
+    return [raw_quality_gate, models_quality_gate]
