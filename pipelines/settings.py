@@ -2,6 +2,7 @@
 
 - MONITOR_HOME          the warehouse folder (default: `<repo>/warehouse`)
 - MONITOR_PUBLISHED_DB  the published DuckDB file (default: `$MONITOR_HOME/published/monitor.duckdb`)
+- MONITOR_REGISTRY_DIR  the registry folder (default: `<repo>/registry`; the schemas stay in the repo)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-REGISTRY_DIR = REPO_ROOT / "registry"
+REGISTRY_SCHEMA_DIR = REPO_ROOT / "registry" / "schema"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 CONFIG_FILE = REPO_ROOT / "config" / "monitor.yaml"
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -60,6 +61,11 @@ class Paths:
         ):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def registry_dir() -> Path:
+    """The registry folder, read from the environment each call (tests use a copy)."""
+    return Path(os.environ.get("MONITOR_REGISTRY_DIR") or REPO_ROOT / "registry").resolve()
 
 
 def paths() -> Paths:

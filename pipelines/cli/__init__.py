@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("report", help="rebuild the static report from the published database")
 
+    p = sub.add_parser("registry", help="check the registry, or regenerate docs/indicators.md")
+    p.add_argument("action", choices=["check", "docs"])
+    p.add_argument("--folder", help="registry folder (default: registry/)")
+
     p = sub.add_parser(
         "prepare", help="build the dbt manifest Dagster loads (done by make install)"
     )
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.cli.status import run
     elif args.command == "report":
         from pipelines.cli.report import run
+    elif args.command == "registry":
+        from pipelines.cli.registry import run
     else:
         from pipelines.cli.prepare import run
     return run(args)

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from pipelines.settings import REGISTRY_DIR
+from pipelines.settings import REGISTRY_SCHEMA_DIR, registry_dir
 
-FILES = ("datasets", "indicators", "targets", "geographies")
+FILES = ("datasets", "indicators", "targets", "geographies", "codelists")
 
 
 class RegistryError(ValueError):
@@ -28,6 +28,7 @@ class Registry:
     targets: dict[str, dict[str, Any]]
     geographies: dict[str, dict[str, Any]]
     geo_sets: dict[str, list[str]]
+    codelists: dict[str, dict[str, Any]]
     folder: Path
 
     def indicator_geos(self, indicator: dict[str, Any]) -> list[str]:
@@ -78,7 +79,7 @@ class Registry:
 
 
 def load_registry(folder: Path | None = None) -> Registry:
-    folder = Path(folder or REGISTRY_DIR)
+    folder = Path(folder or registry_dir())
     docs = {name: _load_file(folder, name) for name in FILES}
     datasets = _index(docs["datasets"]["datasets"], "code", "datasets.yaml")
     indicators = _index(docs["indicators"]["indicators"], "id", "indicators.yaml")
@@ -90,6 +91,7 @@ def load_registry(folder: Path | None = None) -> Registry:
         targets=targets,
         geographies=geographies,
         geo_sets=docs["geographies"]["geo_sets"],
+        codelists=docs["codelists"]["codelists"],
         folder=folder,
     )
     _check(registry)
@@ -106,7 +108,7 @@ def _load_file(folder: Path, name: str) -> dict[str, Any]:
         raise RegistryError(f"{path}: registry file is missing") from exc
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
-    schema = json.loads((REGISTRY_DIR / "schema" / f"{name}.schema.json").read_text())
+    schema = json.loads((REGISTRY_SCHEMA_DIR / f"{name}.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
@@ -212,6 +214,9 @@ def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tup
             raise RegistryError(
                 f"{where}: breakdown {breakdown['id']!r} uses unknown dimension {breakdown['dimension']!r}"
             )
+    for series in reg.series(ind):
+        for dim, code in series["filters"].items():
+            _check_code(reg, dim, code, f"{where} ({series['breakdown']}={series['category']})")
     if dataset.get("survey") and ind["survey"] != dataset["survey"]:
         raise RegistryError(
             f"{where}: survey {ind['survey']!r} differs from dataset {dataset['code']} "
@@ -226,3 +231,14 @@ def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tup
             f"({dict(key[1])}); one series is one indicator"
         )
     seen[key] = ind["id"]
+
+
+def _check_code(reg: Registry, dim: str, code: str, where: str) -> None:
+    """A selected code must be in the dimension's code list (codelists.yaml)."""
+    codelist = reg.codelists.get(dim)
+    if codelist is None:
+        raise RegistryError(f"{where}: dimension {dim!r} has no code list in codelists.yaml")
+    if code not in codelist["codes"]:
+        raise RegistryError(
+            f"{where}: unknown {dim} code {code!r} (codelists.yaml lists {', '.join(codelist['codes'])})"
+        )

@@ -170,6 +170,10 @@ FILE_CASES = {
         "raw.required_codes.sex",
     ),
     "all_values_missing": (all_missing("ilc_mdsd18"), "raw.values_present"),
+    "unknown_sex_code": (
+        replace_text("lfst_r_lfu3rt", "TOTAL,M,Y15-74", "TOTAL,X,Y15-74"),
+        "raw.known_codes.sex",
+    ),
     "extra_dimension": (
         raw_bytes(
             "ilc_li41",

@@ -131,6 +131,16 @@ def _raw_registry_expectations(
                 f"every observation has a {dim} code",
             )
         )
+        codelist = reg.codelists.get(dim)
+        if codelist and codelist["complete"]:
+            out.append(
+                _exp(
+                    "expect_column_values_to_be_in_set",
+                    f"raw.known_codes.{dim}",
+                    {"column": dim, "value_set": sorted(codelist["codes"])},
+                    f"{dim} codes are in Eurostat's code list (registry/codelists.yaml)",
+                )
+            )
     needed: dict[str, set[str]] = {}
     for ind in reg.indicators.values():
         if ind.get("source", {}).get("dataset") == code:
