@@ -8,6 +8,7 @@ import dagster as dg
 from pipelines.defs import dbt, eurostat, publication, quality, registry
 from pipelines.defs.dbt import assets as dbt_assets
 from pipelines.defs.eurostat import assets as eurostat_assets
+from pipelines.defs.executor import locked_in_process_executor
 from pipelines.defs.progress import progress_logger
 from pipelines.defs.publication import assets as publication_assets
 from pipelines.defs.quality import checks as quality_checks
@@ -37,7 +38,7 @@ defs = dg.Definitions.merge(
     dg.Definitions(
         jobs=[refresh_job, publish_job],
         resources={"source": SourceResource.configure_at_launch()},
-        executor=dg.in_process_executor,
+        executor=locked_in_process_executor,
         loggers={"progress": progress_logger},
     ),
 )

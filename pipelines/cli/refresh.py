@@ -15,6 +15,8 @@ telemetry:
   enabled: false
 concurrency:
   pools:
+    # a run containing a step of the pool `warehouse` runs alone (DuckDB: one writer)
+    granularity: run
     default_limit: 1
 """
 
@@ -54,10 +56,30 @@ def run_publish(args) -> int:
 
 
 def execute(job_name: str, spec: SourceSpec | None) -> int:
-    """Run a job of the Dagster definitions in this process, with progress and a summary."""
-    from pipelines.settings import export_env
+    """Run a job under the warehouse lock (one writer at a time; a second run waits)."""
+    from pipelines.lib.lock import WarehouseLocked, warehouse_lock
+    from pipelines.settings import config, export_env
 
     where = export_env().ensure()
+    timeout = float(config().get("warehouse", {}).get("lock_timeout_s", 3600))
+
+    def waiting(holder: dict) -> None:
+        print(
+            f"waiting for the warehouse: {holder.get('holder', 'another run')} "
+            f"(pid {holder.get('pid', '?')}, since {holder.get('since', '?')}) is writing it",
+            file=sys.stderr,
+        )
+
+    try:
+        with warehouse_lock(where.home, f"monitor {job_name}", timeout, on_wait=waiting):
+            return _execute_locked(job_name, spec, where)
+    except WarehouseLocked as exc:
+        print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 3
+
+
+def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
+    """Run a job of the Dagster definitions in this process, with progress and a summary."""
     prepare_instance(where.dagster_home)
     for note in clean_leftovers(where):
         print(f"recovery: {note}", file=sys.stderr)
