@@ -16,6 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refresh", help="ingest, build, gate, publish and report (through Dagster)")
     p.add_argument("--source", default="sample", help="sample (default), live, or dir:PATH")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="rebuild from the snapshots stored on or before DATE (YYYY-MM-DD), without network; "
+        "published to published/as-of/DATE/, the current publication is left alone",
+    )
 
     sub.add_parser(
         "publish", help="re-run the quality gate on the warehouse as it is and publish if it passes"

@@ -43,11 +43,26 @@ def clean_leftovers(where) -> list[str]:
 
 
 def run(args) -> int:
+    if getattr(args, "as_of", None) and args.source != "sample":
+        print(
+            "error: --as-of reads stored snapshots; it cannot be combined with --source",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        spec = SourceSpec.parse(args.source)
+        spec = SourceSpec.parse(
+            f"asof:{args.as_of}" if getattr(args, "as_of", None) else args.source
+        )
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if spec.kind == "asof":
+        import os
+
+        from pipelines.settings import paths
+
+        target = paths().published_db.parent / "as-of" / spec.as_of.isoformat() / "monitor.duckdb"
+        os.environ["MONITOR_PUBLISHED_DB"] = str(target)
     return execute("refresh", spec)
 
 

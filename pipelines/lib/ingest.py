@@ -31,6 +31,7 @@ class IngestOutcome:
     sha256: str
     origin: str
     last_update: str | None
+    retrieved_at: str = ""
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -90,6 +91,7 @@ def ingest_dataset(
         sha256=snap.meta["sha256"],
         origin=snap.meta["origin"],
         last_update=parsed.last_update.isoformat() if parsed.last_update else None,
+        retrieved_at=str(snap.meta.get("retrieved_at", "")),
         warnings=parsed.warnings,
     )
 

@@ -6,7 +6,7 @@ Whatever the origin, the bytes become a snapshot first; nothing downstream reads
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
@@ -20,14 +20,20 @@ class SourceError(RuntimeError):
 
 @dataclass(frozen=True)
 class SourceSpec:
-    kind: str  # "sample", "live" or "dir"
+    kind: str  # "sample", "live", "dir" or "asof" (stored snapshots only, no network)
     path: Path | None = None
+    as_of: date | None = None
 
     @classmethod
     def parse(cls, text: str) -> SourceSpec:
         text = (text or "sample").strip()
         if text in ("sample", "live"):
             return cls(text)
+        if text.startswith("asof:"):
+            try:
+                return cls("asof", as_of=date.fromisoformat(text[5:]))
+            except ValueError as exc:
+                raise SourceError(f"--as-of {text[5:]!r}: expected a date YYYY-MM-DD") from exc
         if text.startswith("dir:"):
             folder = Path(text[4:]).expanduser().resolve()
             if not folder.is_dir():
@@ -36,6 +42,8 @@ class SourceSpec:
         raise SourceError(f"unknown source {text!r}; use sample, live or dir:PATH")
 
     def __str__(self) -> str:
+        if self.kind == "asof":
+            return f"asof:{self.as_of.isoformat()}"
         return f"dir:{self.path}" if self.kind == "dir" else self.kind
 
 
@@ -67,6 +75,17 @@ def acquire(
         if live_fetch is None:
             raise SourceError("live fetching needs a client (see pipelines.lib.eurostat_api)")
         return live_fetch(dataset, raw_root)
+    if spec.kind == "asof":
+        end_of_day = datetime.combine(spec.as_of + timedelta(days=1), time.min, UTC)
+        kept = latest_snapshot(
+            raw_root, source, dataset, as_of=end_of_day - timedelta(microseconds=1)
+        )
+        if kept is None:
+            raise SourceError(
+                f"no stored snapshot of {dataset} was retrieved on or before {spec.as_of} "
+                f"(under {raw_root / source / dataset})"
+            )
+        return Acquired(kept, False, f"as of {spec.as_of}: stored snapshot {kept.snapshot_id}")
     if spec.kind == "sample":
         folder = SAMPLE_DIR / source
         origin_kind = "sample"
