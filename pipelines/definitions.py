@@ -8,7 +8,10 @@ import dagster as dg
 from pipelines.defs import dbt, eurostat, publication, quality, registry
 from pipelines.defs.dbt import assets as dbt_assets
 from pipelines.defs.eurostat import assets as eurostat_assets
+from pipelines.defs.eurostat.freshness import build_freshness_checks, build_freshness_sensor
+from pipelines.defs.eurostat.schedules import eurostat_after_release
 from pipelines.defs.executor import locked_in_process_executor
+from pipelines.defs.operations.sensors import tag_failed_runs
 from pipelines.defs.progress import progress_logger
 from pipelines.defs.publication import assets as publication_assets
 from pipelines.defs.quality import checks as quality_checks
@@ -22,6 +25,7 @@ refresh_job = dg.define_asset_job(
 )
 
 _gate_checks = quality_checks.build_checks()
+_freshness_checks = build_freshness_checks()
 
 publish_job = dg.define_asset_job(
     "publish",
@@ -33,10 +37,12 @@ defs = dg.Definitions.merge(
     registry_assets.defs,
     eurostat_assets.build_defs(),
     dbt_assets.defs,
-    dg.Definitions(asset_checks=_gate_checks),
+    dg.Definitions(asset_checks=[*_gate_checks, *_freshness_checks]),
     publication_assets.defs,
     dg.Definitions(
         jobs=[refresh_job, publish_job],
+        schedules=[eurostat_after_release],
+        sensors=[tag_failed_runs, build_freshness_sensor(_freshness_checks)],
         resources={"source": SourceResource.configure_at_launch()},
         executor=locked_in_process_executor,
         loggers={"progress": progress_logger},

@@ -41,9 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="published database (default: $MONITOR_PUBLISHED_DB or warehouse/published/monitor.duckdb)",
     )
 
-    sub.add_parser(
-        "status", help="last publication, its gate result and the snapshots it came from"
+    p = sub.add_parser(
+        "status", help="last publication, its gate result, snapshots, freshness and last runs"
     )
+    p.add_argument("--runs", type=int, default=5, help="how many recent runs to list (default 5)")
 
     sub.add_parser("report", help="rebuild the static report from the published database")
 

@@ -109,6 +109,7 @@ def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
 
     from pipelines.cli.summary import summarise
     from pipelines.definitions import defs
+    from pipelines.defs.operations.sensors import failure_tags
 
     job = defs.resolve_job_def(job_name)
     log_path = where.home / "logs" / f"{job_name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
@@ -124,6 +125,10 @@ def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
             raise_on_error=False,
             tags={"monitor/source": str(spec or "-"), "monitor/trigger": "cli"},
         )
-    summary = summarise(result, where, time.perf_counter() - started)
+        summary = summarise(result, where, time.perf_counter() - started)
+        # what the run-failure sensor does for runs launched by the daemon
+        tags = failure_tags(result.get_step_failure_events())
+        tags["monitor/result"] = "published" if summary.published else "not published"
+        instance.add_run_tags(result.run_id, tags)
     print(summary.text)
     return 0 if summary.published else 1

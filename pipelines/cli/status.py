@@ -17,6 +17,7 @@ def run(args) -> int:
         print(f"Nothing published yet ({where.published_db}). Run `monitor refresh`.")
         _print_attempts(ledger.read(where.ledger))
         _print_gate(where)
+        _print_runs(where, args)
         return 1
     con = open_read_only(where.published_db)
     try:
@@ -28,6 +29,17 @@ def run(args) -> int:
             "where publication_id = ?",
             [pub_id],
         ).fetchall()[0]
+        has_sources = bool(
+            con.execute(
+                "select count(*) from information_schema.tables where table_name = 'dim_source'"
+            ).fetchall()[0][0]
+        )
+        if has_sources:
+            from pipelines.cli.history import print_freshness
+
+            freshness = _captured(print_freshness, con)
+        else:
+            freshness = ""
     finally:
         con.close()
     gate_passed, warnings, snapshots, rows = (
@@ -57,7 +69,25 @@ def run(args) -> int:
     later = [e for e in entries if e.get("recorded_at", "") > str(published_at.isoformat())]
     _print_attempts([e for e in later if e.get("status") != "published"])
     _print_gate(where)
+    print(freshness, end="")
+    _print_runs(where, args)
     return 0
+
+
+def _print_runs(where, args) -> None:
+    from pipelines.cli.history import print_runs
+
+    print_runs(where.dagster_home, getattr(args, "runs", 5))
+
+
+def _captured(fn, *args) -> str:
+    import io
+    from contextlib import redirect_stdout
+
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        fn(*args)
+    return buffer.getvalue()
 
 
 def _print_gate(where) -> None:

@@ -23,11 +23,17 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock."""
 
 
+class WarehouseMissing(RuntimeError):
+    """The build warehouse does not exist yet (nothing was ever ingested)."""
+
+
 @contextmanager
 def connect(
     path: Path, read_only: bool = False, wait_s: float = 30.0
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the DuckDB file, waiting up to `wait_s` for another writer to let go."""
+    if read_only and not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `monitor refresh` first")
     deadline = time.monotonic() + wait_s
     while True:
         try:

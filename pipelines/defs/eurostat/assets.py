@@ -1,6 +1,8 @@
 """Eurostat ingest: one asset per registry dataset (fetch -> snapshot -> parse -> raw table),
 and the `raw.observations` / `raw.snapshots` views over all of them."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from pipelines.defs.resources import SourceResource
@@ -14,6 +16,16 @@ SOURCE = "eurostat"
 
 def dataset_key(code: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", f"{SOURCE}__{code}"])
+
+
+def _last_updated(outcome) -> dict:
+    """The data's age for the freshness checks: the producer's last update, else retrieval."""
+    stamp = outcome.last_update or outcome.retrieved_at
+    if not stamp:
+        return {}
+    when = datetime.fromisoformat(stamp)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return {"dagster/last_updated_timestamp": dg.MetadataValue.timestamp(when)}
 
 
 def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
@@ -32,7 +44,7 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")
         context.log.info(outcome.summary())
-        return dg.MaterializeResult(metadata=outcome.metadata())
+        return dg.MaterializeResult(metadata={**outcome.metadata(), **_last_updated(outcome)})
 
     return _ingest
 

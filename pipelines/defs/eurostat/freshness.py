@@ -1,0 +1,32 @@
+"""Freshness per dataset from the registry (`freshness_days`): the producer's last update (or
+our retrieval time when the file carries none, e.g. the bundled sample) must be younger than
+that. The ingest asset records it as `dagster/last_updated_timestamp`."""
+
+from datetime import timedelta
+
+import dagster as dg
+
+from pipelines.defs.eurostat.assets import SOURCE, dataset_key
+from pipelines.lib.registry import load_registry
+
+
+def build_freshness_checks() -> list[dg.AssetChecksDefinition]:
+    by_days: dict[int, list[dg.AssetKey]] = {}
+    for code, dataset in load_registry().datasets.items():
+        if dataset["source"] == SOURCE and dataset.get("freshness_days"):
+            by_days.setdefault(int(dataset["freshness_days"]), []).append(dataset_key(code))
+    checks: list[dg.AssetChecksDefinition] = []
+    for days, keys in sorted(by_days.items()):
+        checks += dg.build_last_update_freshness_checks(
+            assets=keys, lower_bound_delta=timedelta(days=days), severity=dg.AssetCheckSeverity.WARN
+        )
+    return checks
+
+
+def build_freshness_sensor(checks: list[dg.AssetChecksDefinition]) -> dg.SensorDefinition:
+    return dg.build_sensor_for_freshness_checks(
+        freshness_checks=checks,
+        name="eurostat_freshness",
+        minimum_interval_seconds=3600,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+    )
