@@ -75,7 +75,15 @@ def execute(job_name: str, spec: SourceSpec | None) -> int:
     from pipelines.lib.lock import WarehouseLocked, warehouse_lock
     from pipelines.settings import config, export_env
 
-    where = export_env().ensure()
+    where = export_env()
+    try:
+        where.ensure()
+    except OSError as exc:
+        print(
+            f"error: cannot write the warehouse folder {where.home}: {exc}; nothing was changed",
+            file=sys.stderr,
+        )
+        return 3
     timeout = float(config().get("warehouse", {}).get("lock_timeout_s", 3600))
 
     def waiting(holder: dict) -> None:
@@ -90,6 +98,12 @@ def execute(job_name: str, spec: SourceSpec | None) -> int:
             return _execute_locked(job_name, spec, where)
     except WarehouseLocked as exc:
         print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(
+            f"error: cannot write the warehouse {where.home}: {exc}; nothing was changed",
+            file=sys.stderr,
+        )
         return 3
 
 
