@@ -102,12 +102,13 @@ def store_snapshot(
     retrieved_at: datetime | None = None,
     extra: dict[str, Any] | None = None,
 ) -> tuple[Snapshot, bool]:
-    """Store `data` as a new vintage; returns (snapshot, created). Identical content to the
-    latest vintage of this mode returns that vintage with created=False."""
+    """Store `data` as a new vintage; returns (snapshot, created). Content identical to a
+    stored vintage of this mode returns that vintage with created=False (a file that goes
+    back to an earlier content is that earlier vintage again, not a new one)."""
     digest = hashlib.sha256(data).hexdigest()
-    latest = latest_snapshot(raw_root, source, dataset, mode)
-    if latest is not None and latest.meta["sha256"] == digest:
-        return latest, False
+    for known in reversed(list_snapshots(raw_root, source, dataset, mode)):
+        if known.meta["sha256"] == digest:
+            return known, False
     retrieved_at = (retrieved_at or datetime.now(UTC)).astimezone(UTC)
     snapshot_id = f"{retrieved_at:%Y%m%dT%H%M%S%fZ}-{digest[:10]}"
     meta = {
