@@ -16,7 +16,7 @@ from pipelines.cli.query import run_query
 from tests.conftest import REPO
 from tests.reliability.helpers import Refresh, deliveries, environment
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(2400)]
 
 CONSISTENT = """
 select i.publication_id, l.table_rows, (select count(*) from fct_indicator_values) as facts,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.reliability.helpers import Refresh, deliveries, publication_state, sha
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(2400)]
 
 # (progress marker to wait for, seconds to wait after it): every stage, early and late
 KILL_POINTS = [
