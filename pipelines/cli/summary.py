@@ -29,6 +29,9 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} obs, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
+    micro = materialised.get("raw/microdata__lfs_aggregates")
+    if micro is not None:
+        lines.append("  microdata: " + _microdata(micro))
     if "raw/observations" in materialised:
         lines.append(
             f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
@@ -92,6 +95,16 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append(f"  skipped: {', '.join(sorted(set(skipped)))}")
     lines.append("  result: " + ("PUBLISHED" if published else "NOT PUBLISHED"))
     return Summary("\n".join(lines), published)
+
+
+def _microdata(meta) -> str:
+    if not _v(meta, "file"):
+        return "no file configured (MONITOR_MICRODATA or microdata.path); no aggregates"
+    label = " ** SYNTHETIC **" if _v(meta, "is_synthetic") else ""
+    return (
+        f"{_v(meta, 'file')}{label} -> {_v(meta, 'cells')} cells, {_v(meta, 'suppressed')} "
+        f"suppressed, {_v(meta, 'low_reliability')} low reliability ({_v(meta, 'variance_method')})"
+    )
 
 
 def _v(meta, key):

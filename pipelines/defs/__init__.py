@@ -1,5 +1,6 @@
-"""Dagster definitions, one folder per concern: registry, eurostat (ingest), dbt (models),
-quality (the gate's asset checks), publication (publish + report)."""
+"""Dagster definitions, one folder per concern: registry, eurostat (ingest), microdata
+(aggregates from a survey file), dbt (models), quality (the gate's asset checks),
+publication (publish + report)."""
 
 from pipelines.settings import export_env
 
