@@ -75,8 +75,10 @@ def _indicator(sub: pd.DataFrame, n_quarters: pd.Series, psus: pd.Series) -> lis
             strata = units.groupby([*keys, "strata"])[["z", "zz"]].sum().reset_index()
             strata = strata.join(psus, on=["year", "strata"])
             strata = strata[strata["n_h"] > 1]
-            strata["v"] = strata["n_h"] / (strata["n_h"] - 1) * (
-                strata["zz"] - strata["z"] ** 2 / strata["n_h"]
+            strata["v"] = (
+                strata["n_h"]
+                / (strata["n_h"] - 1)
+                * (strata["zz"] - strata["z"] ** 2 / strata["n_h"])
             )
             var = strata.groupby(keys)["v"].sum()
             cells = cells.join(var.rename("var")).reset_index()

@@ -22,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild from the snapshots stored on or before DATE (YYYY-MM-DD), without network; "
         "published to published/as-of/DATE/, the current publication is left alone",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run every step even when nothing changed since the last publication",
+    )
 
     sub.add_parser(
         "publish", help="re-run the quality gate on the warehouse as it is and publish if it passes"

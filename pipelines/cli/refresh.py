@@ -63,15 +63,50 @@ def run(args) -> int:
 
         target = paths().published_db.parent / "as-of" / spec.as_of.isoformat() / "monitor.duckdb"
         os.environ["MONITOR_PUBLISHED_DB"] = str(target)
-    return execute("refresh", spec)
+        return execute("refresh", spec)  # a rebuild as of a date is never skipped
+    return execute("refresh", spec, skip_unchanged=not getattr(args, "force", False))
+
+
+def unchanged_summary(spec: SourceSpec, where, started: float) -> str | None:
+    """The closing summary when nothing changed since the last publication, else None
+    (and the first reason why on stderr)."""
+    from pipelines.lib.unchanged import check
+
+    try:
+        unchanged, reason = check(spec, where)
+    except Exception as exc:  # a check that cannot be made is a reason to run, not to fail
+        unchanged, reason = None, f"could not compare with the last publication: {exc}"
+    if unchanged is None:
+        print(f"monitor refresh: running every step ({reason})", file=sys.stderr)
+        return None
+    return "\n".join(
+        [
+            f"\nRefresh finished in {time.perf_counter() - started:.1f}s: nothing changed since "
+            f"publication {unchanged.publication_id}",
+            f"  sources: {unchanged.datasets} dataset(s) from {spec}, each identical (sha256) to "
+            "the snapshot that publication used",
+            "  registry, config, dbt models, expectations, code, tool versions, microdata file: "
+            f"unchanged (fingerprint {unchanged.fingerprint[:12]})",
+            "  warehouse: the published vintages are current, the marts are what the gate passed",
+            "  skipped: ingest, dbt build, quality gate, publication, report "
+            "(monitor refresh --force runs them anyway)",
+            f"  published: {where.published_db} (publication {unchanged.publication_id}, unchanged)",
+            "  result: UNCHANGED",
+        ]
+    )
 
 
 def run_publish(args) -> int:
     return execute("publish", None)
 
 
-def execute(job_name: str, spec: SourceSpec | None) -> int:
-    """Run a job under the warehouse lock (one writer at a time; a second run waits)."""
+def execute(job_name: str, spec: SourceSpec | None, skip_unchanged: bool = False) -> int:
+    """Run a job under the warehouse lock (one writer at a time; a second run waits).
+
+    `skip_unchanged`: stop before Dagster loads when nothing changed since the last
+    publication (sample and dir sources), or skip dbt, gate and publication after the ingest
+    when no dataset has a new vintage (any source)."""
+    started = time.perf_counter()
     from pipelines.lib.lock import WarehouseLocked, warehouse_lock
     from pipelines.settings import config, export_env
 
@@ -95,7 +130,12 @@ def execute(job_name: str, spec: SourceSpec | None) -> int:
 
     try:
         with warehouse_lock(where.home, f"monitor {job_name}", timeout, on_wait=waiting):
-            return _execute_locked(job_name, spec, where)
+            if skip_unchanged and spec is not None and spec.kind in ("sample", "dir"):
+                summary = unchanged_summary(spec, where, started)
+                if summary is not None:
+                    print(summary)
+                    return 0
+            return _execute_locked(job_name, spec, where, skip_unchanged)
     except WarehouseLocked as exc:
         print(f"error: {exc}; nothing was changed", file=sys.stderr)
         return 3
@@ -107,7 +147,9 @@ def execute(job_name: str, spec: SourceSpec | None) -> int:
         return 3
 
 
-def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
+def _execute_locked(
+    job_name: str, spec: SourceSpec | None, where, skip_unchanged: bool = False
+) -> int:
     """Run a job of the Dagster definitions in this process, with progress and a summary."""
     prepare_instance(where.dagster_home)
     for note in clean_leftovers(where):
@@ -124,6 +166,9 @@ def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
     from pipelines.cli.summary import summarise
     from pipelines.definitions import defs
     from pipelines.defs.operations.sensors import failure_tags
+    from pipelines.lib.fingerprint import inputs_fingerprint
+
+    fingerprint = inputs_fingerprint()  # before the run: what this publication is made from
 
     job = defs.resolve_job_def(job_name)
     log_path = where.home / "logs" / f"{job_name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
@@ -137,7 +182,12 @@ def _execute_locked(job_name: str, spec: SourceSpec | None, where) -> int:
             },
             instance=instance,
             raise_on_error=False,
-            tags={"monitor/source": str(spec or "-"), "monitor/trigger": "cli"},
+            tags={
+                "monitor/source": str(spec or "-"),
+                "monitor/trigger": "cli",
+                "monitor/inputs_fingerprint": fingerprint,
+                "monitor/skip_unchanged": "1" if skip_unchanged else "0",
+            },
         )
         summary = summarise(result, where, time.perf_counter() - started)
         # what the run-failure sensor does for runs launched by the daemon

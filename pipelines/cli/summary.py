@@ -10,7 +10,7 @@ from pipelines.defs.errors import root_message
 @dataclass
 class Summary:
     text: str
-    published: bool
+    published: bool  # published now, or nothing changed since the last publication
 
 
 def summarise(result, where, elapsed_s: float) -> Summary:
@@ -36,6 +36,26 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append(
             f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
         )
+
+    unchanged = [
+        _v(e.asset_observation_data.asset_observation.metadata, "unchanged_since")
+        for e in result.get_asset_observation_events()
+        if e.asset_key.to_user_string() == "raw/observations"
+    ]
+    published = "publication/monitor_db" in materialised
+    if unchanged and not published and not failures:
+        raw_checks = [c for c in checks if c.check_name == "gx_raw"]
+        passed = all(c.passed for c in raw_checks)
+        lines += [
+            f"  raw quality gate: {'passed' if passed else 'warnings'} ({len(raw_checks)} checks)",
+            f"  nothing changed since publication {unchanged[0]}: no dataset has a new vintage "
+            "and the inputs fingerprint is the same",
+            "  skipped: dbt build, models quality gate, publication, report "
+            "(monitor refresh --force runs them)",
+            f"  published: {where.published_db} (publication {unchanged[0]}, unchanged)",
+            "  result: UNCHANGED",
+        ]
+        return Summary("\n".join(lines), True)
 
     dbt_checks = [c for c in checks if not c.check_name.startswith("gx_")]
     dbt_models = [
@@ -73,7 +93,6 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     else:
         lines.append("  quality gate: not run")
 
-    published = "publication/monitor_db" in materialised
     if published:
         meta = materialised["publication/monitor_db"]
         sample = "  ** SAMPLE DATA **" if _v(meta, "is_sample") else ""

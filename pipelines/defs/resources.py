@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dagster as dg
 
-from pipelines.lib.sources import SourceSpec
+if TYPE_CHECKING:
+    from pipelines.lib.sources import SourceSpec
 
 
 class SourceResource(dg.ConfigurableResource):
@@ -14,4 +17,6 @@ class SourceResource(dg.ConfigurableResource):
     spec: str = "sample"
 
     def parsed(self) -> SourceSpec:
+        from pipelines.lib.sources import SourceSpec  # the parsers load at run time only
+
         return SourceSpec.parse(self.spec)

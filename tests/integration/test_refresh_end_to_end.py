@@ -93,13 +93,24 @@ def test_fact_rows_match_registry_series(published_home):
 
 
 def test_refresh_is_idempotent(published_home, tmp_path):
+    """Nothing changed: the refresh says so and publishes nothing; --force runs every step,
+    creates no new vintage and publishes the same facts again."""
     home = tmp_path / "home"
     shutil.copytree(published_home, home)
     snapshots_before = sorted(p.name for p in (home / "raw").glob("*/*/*"))
+    before_file = sha(published(home))
     con = duckdb.connect(str(published(home)), read_only=True)
     before = con.execute("select * from fct_indicator_values order by all").fetchall()
+    publication = con.execute("select publication_id from publication_info").fetchall()[0][0]
     con.close()
+
     result = monitor_cmd("refresh", home=home)
+    assert result.returncode == 0, result.stderr
+    assert f"nothing changed since publication {publication}" in result.stdout
+    assert "result: UNCHANGED" in result.stdout
+    assert sha(published(home)) == before_file
+
+    result = monitor_cmd("refresh", "--force", home=home)
     assert result.returncode == 0, result.stderr
     assert "unchanged; no new vintage" in result.stdout
     assert sorted(p.name for p in (home / "raw").glob("*/*/*")) == snapshots_before

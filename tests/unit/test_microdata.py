@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.microdata import MicrodataError, Thresholds, aggregate_file
+from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
+from pipelines.lib.microdata.schema import MicrodataError
 from pipelines.settings import config
 
 HEADER = [

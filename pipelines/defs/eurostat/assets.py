@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.defs.resources import SourceResource
-from pipelines.lib.ingest import ingest_dataset
 from pipelines.lib.registry import load_registry
-from pipelines.lib.warehouse import connect, refresh_raw_views
 from pipelines.settings import paths
 
 SOURCE = "eurostat"
@@ -40,6 +38,8 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
+        from pipelines.lib.ingest import ingest_dataset  # parsers and DuckDB: at run time
+
         outcome = ingest_dataset(source.parsed(), SOURCE, code, entry, paths().ensure())
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")
@@ -47,6 +47,26 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata={**outcome.metadata(), **_last_updated(outcome)})
 
     return _ingest
+
+
+def _unchanged_since_publication(context: dg.AssetExecutionContext) -> str | None:
+    """The last publication's id when this run was asked to skip unchanged work (tag
+    `monitor/skip_unchanged`, set by `monitor refresh`) and every vintage, the marts and the
+    inputs fingerprint are as published; else None (build everything)."""
+    tags = context.run.tags
+    if tags.get("monitor/skip_unchanged") != "1":
+        return None
+    from pipelines.lib.unchanged import check_after_ingest
+
+    unchanged, reason = check_after_ingest(paths(), tags.get("monitor/inputs_fingerprint", ""))
+    if unchanged is None:
+        context.log.info(f"building: {reason}")
+        return None
+    context.log.info(
+        f"nothing changed since publication {unchanged.publication_id}: no dataset has a new "
+        "vintage and the inputs fingerprint is the same; dbt, gate and publication skipped"
+    )
+    return unchanged.publication_id
 
 
 def build_defs() -> dg.Definitions:
@@ -63,6 +83,7 @@ def build_defs() -> dg.Definitions:
                 description="View raw.observations: all datasets' observations (every vintage).",
                 kinds={"duckdb"},
                 tags={"layer": "raw"},
+                skippable=True,
             ),
             dg.AssetSpec(
                 ["raw", "snapshots"],
@@ -71,16 +92,25 @@ def build_defs() -> dg.Definitions:
                 description="View raw.snapshots: provenance of every stored vintage; is_current marks the one in use.",
                 kinds={"duckdb"},
                 tags={"layer": "raw"},
+                skippable=True,
             ),
         ],
         pool="warehouse",
     )
     def raw_views(context: dg.AssetExecutionContext):
+        from pipelines.lib.warehouse import connect, refresh_raw_views
+
         with connect(paths().warehouse_db) as con:
             counts = refresh_raw_views(con, [(SOURCE, c) for c in codes])
         context.log.info(
             f"raw.observations: {sum(counts.values())} current observations in {len(counts)} datasets"
         )
+        unchanged = _unchanged_since_publication(context)
+        if unchanged:  # no output: dbt, the models gate and the publication are skipped
+            yield dg.AssetObservation(
+                asset_key=["raw", "observations"], metadata={"unchanged_since": unchanged}
+            )
+            return
         yield dg.MaterializeResult(
             asset_key=["raw", "observations"],
             metadata={

@@ -9,8 +9,6 @@ group gaps next to real Eurostat figures, so none is used by default.
 
 import dagster as dg
 
-from pipelines.lib.microdata import configured_file, load_aggregates
-from pipelines.lib.warehouse import connect
 from pipelines.settings import paths
 
 AGGREGATES_KEY = dg.AssetKey(["raw", "microdata__lfs_aggregates"])
@@ -28,6 +26,9 @@ AGGREGATES_KEY = dg.AssetKey(["raw", "microdata__lfs_aggregates"])
     pool="warehouse",
 )
 def lfs_aggregates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.lib.microdata.source import configured_file, load_aggregates
+    from pipelines.lib.warehouse import connect
+
     path = configured_file()
     if path is None:
         context.log.info(

@@ -35,8 +35,17 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
             },
         )
         raise dg.Failure(description=f"publication refused: {exc}") from exc
+    from pipelines.lib.fingerprint import inputs_fingerprint
+
+    # what the publication is made from (for `monitor refresh` to tell that nothing changed):
+    # computed by the CLI before the run, or here for runs launched from the UI
+    fingerprint = context.run.tags.get("monitor/inputs_fingerprint") or inputs_fingerprint()
     result = publish(
-        where.warehouse_db, where.published_db, where.ledger, gates, {"run_id": context.run.run_id}
+        where.warehouse_db,
+        where.published_db,
+        where.ledger,
+        gates,
+        {"run_id": context.run.run_id, "inputs_fingerprint": fingerprint},
     )
     label = "SAMPLE DATA" if result.is_sample else "producer data"
     context.log.info(f"published {result.publication_id} ({label}) to {result.path}")

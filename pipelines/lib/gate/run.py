@@ -12,15 +12,16 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipelines.lib.gate.outcome import GateResult, Outcome
 from pipelines.lib.gate.suites import Suite, build_suites
 from pipelines.lib.registry import Registry
 from pipelines.lib.warehouse import connect
 from pipelines.settings import config
+
+if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a gate runs, not at load
+    import pandas as pd
 
 ROWS_KEPT = 50
 QUARANTINE_ROWS_PER_EXPECTATION = 1000
@@ -345,6 +346,8 @@ def _build_docs(context) -> str | None:
 def _write_quarantine(
     warehouse_db: Path, rows: list[dict[str, Any]], stage: str, at: str, run_id: str | None
 ) -> None:
+    import pandas as pd
+
     frame = pd.DataFrame(rows).assign(stage=stage, validated_at=at, run_id=run_id or "")
     with connect(warehouse_db) as con:
         con.execute("create schema if not exists quality")

@@ -1,15 +1,5 @@
-"""Microdata (person-level survey files) to aggregates: schema check, weighted indicators by
-breakdown with standard errors, disclosure control. Only aggregates leave this package."""
-
-from pipelines.lib.microdata.aggregate import INDICATORS, Thresholds, aggregate_file
-from pipelines.lib.microdata.schema import MicrodataError
-from pipelines.lib.microdata.source import configured_file, load_aggregates
-
-__all__ = [
-    "INDICATORS",
-    "MicrodataError",
-    "Thresholds",
-    "aggregate_file",
-    "configured_file",
-    "load_aggregates",
-]
+"""Microdata (person-level survey files) to aggregates: `schema` checks the file, `aggregate`
+computes weighted indicators by breakdown with standard errors and disclosure control,
+`source` says which file a run uses and writes the cells; `synthetic` generates test files.
+Only aggregates leave this package. (Submodules are imported where needed: this package's
+import must stay cheap for `monitor refresh`'s no-change check.)"""

@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import polars as pl
-
-from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
 from pipelines.settings import REPO_ROOT, config
+
+if TYPE_CHECKING:
+    import duckdb
 
 ENV_VAR = "MONITOR_MICRODATA"
 TABLE = 'raw."microdata__lfs_aggregates"'
@@ -70,6 +70,10 @@ def sha256_of(path: Path) -> str:
 
 def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded:
     """Compute the cells of `path` (None: none) and replace the aggregates table with them."""
+    import polars as pl
+
+    from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
+
     con.execute("create schema if not exists raw")
     if path is None:
         con.execute(f"create or replace table {TABLE} ({COLUMNS})")

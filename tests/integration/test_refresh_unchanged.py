@@ -1,0 +1,96 @@
+"""The no-change shortcut of `monitor refresh` is honest: it skips only when the sources,
+registry, config, dbt models, expectations, code, warehouse and publication are all exactly
+as published, and names the first thing that differs otherwise."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from pipelines.lib import ledger
+from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
+from pipelines.lib.sources import SourceSpec
+from pipelines.lib.unchanged import check
+from pipelines.settings import REPO_ROOT, paths
+from tests.conftest import copy_sample
+
+
+@pytest.fixture
+def home(published_home, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    monkeypatch.setenv("MONITOR_HOME", str(home))
+    monkeypatch.delenv("MONITOR_PUBLISHED_DB", raising=False)
+    monkeypatch.delenv("MONITOR_MICRODATA", raising=False)
+    return home
+
+
+def test_unchanged_sample_is_skipped(home):
+    unchanged, reason = check(SourceSpec.parse("sample"), paths())
+    assert reason == "" and unchanged is not None
+    assert unchanged.datasets == 24
+
+
+def test_a_changed_raw_file_is_not_skipped(home, tmp_path):
+    folder = copy_sample(tmp_path / "files")
+    path = folder / "SAMPLE_ilc_li41.tsv"
+    path.write_text(path.read_text() + "\n")
+    unchanged, reason = check(SourceSpec.parse(f"dir:{folder}"), paths())
+    assert unchanged is None and "ilc_li41" in reason
+
+
+def test_live_source_is_never_skipped_before_fetching(home):
+    unchanged, reason = check(SourceSpec.parse("live"), paths())
+    assert unchanged is None and "must be fetched" in reason
+
+
+def test_a_refused_attempt_after_the_publication_is_not_skipped(home):
+    ledger.append(paths().ledger, {"status": "refused", "reason": "test"})
+    unchanged, reason = check(SourceSpec.parse("sample"), paths())
+    assert unchanged is None and "not a publication" in reason
+
+
+def test_a_different_inputs_fingerprint_is_not_skipped(home):
+    entries = ledger.read(paths().ledger)
+    entries[-1]["inputs_fingerprint"] = "0" * 64
+    paths().ledger.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    unchanged, reason = check(SourceSpec.parse("sample"), paths())
+    assert unchanged is None and "dbt models" in reason
+
+
+def test_changed_marts_in_the_warehouse_are_not_skipped(home):
+    con = duckdb.connect(str(paths().warehouse_db))
+    con.execute("update marts.dim_geo set name_nl = name_nl || '!' where geo = 'BE2'")
+    con.close()
+    unchanged, reason = check(SourceSpec.parse("sample"), paths())
+    assert unchanged is None and "marts differ" in reason
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "registry/targets.yaml",
+        "config/monitor.yaml",
+        "dbt_project/models/marts/mart_group_gaps.sql",
+        "expectations/suites/marts.mart_benchmark.json",
+        "pipelines/lib/gate/run.py",
+    ],
+)
+def test_fingerprint_changes_with_any_input_but_not_with_a_touch(tmp_path, relative):
+    root = tmp_path / "repo"
+    for rel in WATCHED:
+        source = REPO_ROOT / rel
+        if source.is_dir():
+            shutil.copytree(source, root / rel, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, root / rel)
+    before = inputs_fingerprint(root)
+    target = root / relative
+    target.touch()
+    assert inputs_fingerprint(root) == before
+    target.write_text(target.read_text() + "\n")
+    assert inputs_fingerprint(root) != before
