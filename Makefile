@@ -30,6 +30,11 @@ lint: install
 	$(BIN)/ruff check pipelines tests scripts benchmarks
 	$(BIN)/ruff format --check pipelines tests scripts benchmarks
 
+## Benchmarks against baselines measured in the same run (docs/performance.md): every
+## benchmarks/*.py with a run(session); JSON in bench-results/, one table on stdout.
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH)
+
 ## The Dagster UI on http://127.0.0.1:3000 with the same definitions `monitor refresh` runs.
 ui: install
 	DAGSTER_HOME=$(CURDIR)/warehouse/dagster $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

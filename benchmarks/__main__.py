@@ -55,6 +55,7 @@ def table(rows: list[tuple[str, Figure]]) -> str:
         "ratio",
         "goal",
         "met",
+        "cpu s (base)",
         "peak MB",
     )
     cells = [head]
@@ -73,6 +74,7 @@ def table(rows: list[tuple[str, Figure]]) -> str:
                 ratio,
                 f.goal.text(f.unit) if f.goal else "",
                 met,
+                _cpu(f),
                 "" if f.peak_mb is None else f"{f.peak_mb:.0f}",
             )
         )
@@ -80,6 +82,13 @@ def table(rows: list[tuple[str, Figure]]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _cpu(f: Figure) -> str:
+    if f.cpu_s is None:
+        return ""
+    base = f" ({f.baseline_cpu_s:.1f})" if f.baseline_cpu_s is not None else ""
+    return f"{f.cpu_s:.1f}{base}"
 
 
 def _num(value: float, unit: str) -> str:

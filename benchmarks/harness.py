@@ -58,6 +58,8 @@ class Figure:
     goal: Goal | None = None
     peak_mb: float | None = None
     note: str = ""
+    cpu_s: float | None = None  # user + system time: less sensitive to a busy machine
+    baseline_cpu_s: float | None = None
 
     @property
     def ratio(self) -> float | None:

@@ -18,6 +18,12 @@ concurrency:
     # a run containing a step of the pool `warehouse` runs alone (DuckDB: one writer)
     granularity: run
     default_limit: 1
+# Dagster's SQLite storage and layout, with a cheaper event log (pipelines/lib/dagster_storage.py)
+storage:
+  custom:
+    module: pipelines.lib.dagster_storage
+    class: FastSqliteStorage
+    config: {}
 """
 
 
