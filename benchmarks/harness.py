@@ -8,17 +8,17 @@ a baseline measured in the same run on the same machine, never with a stored num
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 RESULTS = REPO / "bench-results"
 BIN = Path(sys.executable).parent
 
@@ -103,29 +103,32 @@ class Run:
 def measure(
     cmd: list[str], env: dict | None = None, cwd: Path = REPO, timeout: float = 3600
 ) -> Run:
-    """Run `cmd`, returning its wall time, CPU time (user + system, children included) and
-    peak resident memory (the largest of the process and its waited-for children)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
+    """Run `cmd`, returning its wall time, CPU time (user + system, its children included) and
+    peak resident memory (the largest of the process and its children), as measured by a
+    small wrapper process (benchmarks/_measure.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stats = Path(tmp) / "stats.json"
+        wrapped = [sys.executable, "-I", str(HERE / "_measure.py"), str(stats), *cmd]
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            wall_s=wall,
-            cpu_s=usage.ru_utime + usage.ru_stime,
-            peak_mb=usage.ru_maxrss / 1024,
-            returncode=proc.returncode,
-            stdout=out.read().decode(errors="replace"),
-            stderr=err.read().decode(errors="replace"),
-        )
+            proc = subprocess.run(
+                wrapped,
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                timeout=timeout,
+                start_new_session=True,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"{' '.join(cmd)} took more than {timeout}s") from exc
+        numbers = json.loads(stats.read_text())
+    return Run(
+        wall_s=numbers["wall_s"],
+        cpu_s=numbers["cpu_s"],
+        peak_mb=numbers["peak_mb"],
+        returncode=proc.returncode,
+        stdout=proc.stdout.decode(errors="replace"),
+        stderr=proc.stderr.decode(errors="replace"),
+    )
 
 
 def median(values: list[float]) -> float:

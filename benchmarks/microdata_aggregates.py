@@ -8,30 +8,34 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
-from benchmarks.harness import REPO, RESULTS, Figure, Goal, Session, measure
+from benchmarks.harness import REPO, RESULTS, Figure, Goal, Run, Session, measure
 
 GENERATOR = REPO / "pipelines" / "lib" / "microdata" / "synthetic.py"
 
 
-def synthetic_file(rows: int) -> tuple[Path, float | None]:
-    """The benchmark file under bench-results/ (git-ignored), regenerated when the generator
-    changed; returns it and the generation time (None when reused)."""
+def synthetic_file(session: Session, rows: int) -> tuple[Path, Run | None]:
+    """The benchmark file under bench-results/ (git-ignored), regenerated (in a subprocess)
+    when the generator changed; returns it and the generation run (None when reused)."""
     path = RESULTS / "microdata" / f"SYNTHETIC_lfs_{rows}.parquet"
     if path.exists() and path.stat().st_mtime > GENERATOR.stat().st_mtime:
         return path, None
-    from pipelines.lib.microdata.synthetic import write
-
-    started = time.perf_counter()
-    write(path, rows)
-    return path, time.perf_counter() - started
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipelines.lib.microdata.synthetic",
+        "--rows",
+        str(rows),
+        "--out",
+        str(path),
+    ]
+    return path, measure(cmd, env=session.env()).check("synthetic generator")
 
 
 def run(session: Session) -> list[Figure]:
     rows = 1_000_000 if session.quick else 10_000_000
-    path, generated = synthetic_file(rows)
+    path, generated = synthetic_file(session, rows)
     out = session.fresh("microdata")
     env = session.env()
     worker = [sys.executable, "-m", "benchmarks.microdata_aggregates"]
@@ -41,7 +45,10 @@ def run(session: Session) -> list[Figure]:
     pandas = measure([*worker, "--pandas", str(path), str(out / "pandas.parquet")], env=env).check(
         "pandas"
     )
-    same = _same_cells(out / "ours.parquet", out / "pandas.parquet")
+    same = measure(
+        [*worker, "--compare", str(out / "ours.parquet"), str(out / "pandas.parquet")], env=env
+    )
+    same = same.check("comparison").stdout.strip()
     label = f"{rows / 1e6:g}M rows"
     figures = [
         Figure(
@@ -110,4 +117,7 @@ def _pandas(path: str, out: str) -> None:
 
 
 if __name__ == "__main__" and len(sys.argv) == 4:
-    {"--ours": _ours, "--pandas": _pandas}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "--compare":
+        print(_same_cells(Path(sys.argv[2]), Path(sys.argv[3])))
+    else:
+        {"--ours": _ours, "--pandas": _pandas}[sys.argv[1]](sys.argv[2], sys.argv[3])
