@@ -22,7 +22,8 @@ def test_two_simultaneous_refreshes(tmp_path):
     env.pop("MONITOR_PUBLISHED_DB", None)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "refresh"],
+            # --force: the second would otherwise find nothing changed and publish nothing
+            [sys.executable, "-m", "pipelines.cli", "refresh", "--force"],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
