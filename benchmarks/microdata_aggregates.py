@@ -79,7 +79,13 @@ def run(session: Session) -> list[Figure]:
     ]
     if generated is not None:
         figures.append(
-            Figure(f"generate the synthetic file ({label})", generated, note="setup, not a goal")
+            Figure(
+                f"generate the synthetic file ({label})",
+                generated.wall_s,
+                peak_mb=generated.peak_mb,
+                cpu_s=generated.cpu_s,
+                note="setup, not a goal",
+            )
         )
     return figures
 
