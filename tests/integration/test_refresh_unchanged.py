@@ -4,6 +4,7 @@ as published, and names the first thing that differs otherwise."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -15,7 +16,7 @@ from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
 from pipelines.lib.sources import SourceSpec
 from pipelines.lib.unchanged import check
 from pipelines.settings import REPO_ROOT, paths
-from tests.conftest import copy_sample
+from tests.conftest import copy_sample, monitor_cmd
 
 
 @pytest.fixture
@@ -94,3 +95,20 @@ def test_fingerprint_changes_with_any_input_but_not_with_a_touch(tmp_path, relat
     assert inputs_fingerprint(root) == before
     target.write_text(target.read_text() + "\n")
     assert inputs_fingerprint(root) != before
+
+
+def test_unchanged_after_ingest_skips_dbt_gate_and_publication(home, tmp_path):
+    """When the check before the run cannot decide (here a delivery lacks one file, so the
+    stored vintage is kept), the ingest runs and finds no new vintage: dbt, the models gate
+    and the publication are skipped, and the summary says so."""
+    published = home / "published" / "monitor.duckdb"
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    folder = copy_sample(tmp_path / "delivery")
+    (folder / "SAMPLE_ilc_li41.tsv").unlink()
+    result = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "running every step (no file for ilc_li41" in result.stderr
+    assert "nothing changed since publication" in result.stdout
+    assert "skipped: dbt build, models quality gate, publication, report" in result.stdout
+    assert "result: UNCHANGED" in result.stdout
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
