@@ -40,7 +40,9 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
-        outcome = ingest_dataset(source.parsed(), SOURCE, code, entry, paths().ensure())
+        outcome = ingest_dataset(
+            source.parsed(), SOURCE, code, entry, paths().ensure(), log=context.log.info
+        )
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")
         context.log.info(outcome.summary())
