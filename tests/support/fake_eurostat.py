@@ -41,6 +41,7 @@ class Fault:
     seconds: float = 0.0
     polls: int = 1
     times: int = 1
+    match: str = ""  # only requests whose path contains this (e.g. a dataset code)
 
 
 TOO_BIG = (
@@ -103,10 +104,10 @@ class FakeEurostat:
     def calls(self, endpoint: str) -> list[dict]:
         return [r for r in self.requests if r["endpoint"] == endpoint]
 
-    def take_fault(self, endpoint: str) -> Fault | None:
+    def take_fault(self, endpoint: str, path: str) -> Fault | None:
         with self.lock:
             for f in self.faults:
-                if f.on in (endpoint, "any"):
+                if f.on in (endpoint, "any") and f.match in path:
                     f.times -= 1
                     if f.times <= 0:
                         self.faults.remove(f)
@@ -182,7 +183,7 @@ def _handler(api: FakeEurostat):
                     "at": time.monotonic(),
                 }
             )
-            fault = api.take_fault(endpoint)
+            fault = api.take_fault(endpoint, path)
             if fault is not None and fault.kind == "status":
                 return self.answer(fault.status, fault.body or b"fault", fault.headers)
             if fault is not None and fault.kind == "reset":
@@ -253,3 +254,33 @@ def _handler(api: FakeEurostat):
             self.wfile.write(body)
 
     return Handler
+
+
+def add_sample_datasets(api: FakeEurostat, updated: str = "2026-04-23T11:00:00+0200") -> None:
+    """Serve every bundled SAMPLE file as if it were Eurostat's current data."""
+    from pipelines.parsing import parse_file
+    from pipelines.settings import SAMPLE_DIR
+
+    for path in sorted((SAMPLE_DIR / "eurostat").iterdir()):
+        parsed = parse_file(path)
+        api.add(parsed.dataset, parsed.frame, parsed.dimensions, updated=updated)
+
+
+def client_env(api: FakeEurostat, **overrides) -> dict[str, str]:
+    """Environment for a `monitor` subprocess that talks to `api` with tiny backoffs."""
+    env = {
+        "MONITOR_EUROSTAT_BASE_URL": api.base_url,
+        "MONITOR_EUROSTAT_CONNECT_TIMEOUT_S": "2",
+        "MONITOR_EUROSTAT_READ_TIMEOUT_S": "2",
+        "MONITOR_EUROSTAT_MAX_ATTEMPTS": "3",
+        "MONITOR_EUROSTAT_BACKOFF_INITIAL_S": "0.01",
+        "MONITOR_EUROSTAT_BACKOFF_MAX_S": "0.05",
+        "MONITOR_EUROSTAT_TOTAL_BUDGET_S": "20",
+        "MONITOR_EUROSTAT_ASYNC_POLL_INTERVAL_S": "0.02",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        env[var] = ""
+    env.update({f"MONITOR_EUROSTAT_{k.upper()}": str(v) for k, v in overrides.items()})
+    return env
