@@ -37,7 +37,7 @@ def test_live_refresh_faults_then_success_then_nothing_new(published_home, tmp_p
     shutil.copytree(published_home, home)
     db = home / "published" / "monitor.duckdb"
     before = sha(db)
-    env = client_env(api, read_timeout_s=0.5, total_budget_s=15)
+    env = client_env(api, read_timeout_s=1.5, total_budget_s=20)
     api.max_rows = 2000  # the three largest datasets answer 413 and are split
     api.fault(
         "data",
@@ -47,7 +47,7 @@ def test_live_refresh_faults_then_success_then_nothing_new(published_home, tmp_p
         times=10**6,
         match="lfst_r_lfe2emprt",
     )
-    api.fault("data", "stall", seconds=3, times=10**6, match="/ilc_li41/")
+    api.fault("data", "stall", seconds=10, times=10**6, match="/ilc_li41/")
     api.fault("data", "truncate", times=10**6, match="/trng_lfse_04/")
     api.fault("data", "queue", polls=2, match="/edat_lfse_22/")
     api.fault("any", "reset", match="/hlth_dlm200")

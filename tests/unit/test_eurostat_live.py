@@ -51,7 +51,7 @@ def settings_for(base: str, **kw) -> ApiSettings:
     values = dict(
         base_url=base,
         connect_timeout_s=1.0,
-        read_timeout_s=0.3,
+        read_timeout_s=2.0,
         max_attempts=4,
         backoff_initial_s=0.01,
         backoff_max_s=0.05,
@@ -154,6 +154,14 @@ def test_persistent_server_error_is_a_clear_error_and_no_snapshot(fake, tmp_path
     assert list_snapshots(tmp_path, "eurostat", "lfst_test") == []
 
 
+def test_redirects_are_followed(fake, tmp_path):
+    target = "/sdmx/2.1/data/lfst_test/.PC.F+M+T.Y20-64.BE+BE2+EU27_2020+NL?format=SDMX-CSV&compressed=true"
+    fake.fault("data", "status", status=302, headers={"Location": target})
+    got = fetch(fake, tmp_path)
+    assert got.created and len(fake.calls("data")) == 2
+    assert got.snapshot.meta["parts"][0]["attempts"] == 1
+
+
 def test_client_errors_are_not_retried(fake, tmp_path):
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(fake, tmp_path, code="no_such_dataset")
@@ -185,7 +193,7 @@ def test_connection_reset_is_retried(fake, tmp_path):
 def test_stalled_response_times_out_then_succeeds(fake, tmp_path):
     fake.fault("data", "stall", seconds=30)  # without a read timeout: a 30 s wait, then a reset
     lines: list[str] = []
-    got = fetch(fake, tmp_path, log=lines.append)
+    got = fetch(fake, tmp_path, log=lines.append, read_timeout_s=0.3)
     assert got.created and parsed(got.snapshot).equals(expected())
     assert got.snapshot.meta["parts"][0]["attempts"] == 2
     assert any("connection failed while reading (timed out); retry 1/3" in x for x in lines)
@@ -196,7 +204,7 @@ def test_always_stalled_ends_in_a_clear_error_within_the_time_bound(fake, tmp_pa
     with pytest.raises(
         FetchError, match="timed out.*time bound of 1.5s|time bound of 1.5s is spent"
     ):
-        fetch(fake, tmp_path, total_budget_s=1.5, max_attempts=99)
+        fetch(fake, tmp_path, total_budget_s=1.5, max_attempts=99, read_timeout_s=0.3)
     assert 2 <= len(fake.calls("data")) <= 6  # read timeouts of 0.3 s within 1.5 s
 
 
@@ -284,7 +292,7 @@ def test_real_files_served_by_the_local_server_are_snapshotted_byte_exact(
     path = shared_data / name
     real = parse_file(path)
     fake.add("real", real.frame, real.dimensions, static=path.read_bytes())
-    got = fetch(fake, tmp_path, query={}, code="real")
+    got = fetch(fake, tmp_path, query={}, code="real", read_timeout_s=10.0, total_budget_s=60.0)
     stored = got.snapshot.read_verified()
     raw = path.read_bytes()
     assert stored == (gzip.decompress(raw) if name.endswith(".gz") else raw)  # unpacked once

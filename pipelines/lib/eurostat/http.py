@@ -1,6 +1,6 @@
 """A small HTTP GET client on the standard library (http.client): separate connect and read
 timeouts, a deadline on the whole exchange, retries with exponential backoff that honour
-`Retry-After`, proxies from the environment (HTTP(S)_PROXY, NO_PROXY), gzip bodies checked,
+`Retry-After`, redirects followed, proxies from the environment (HTTP(S)_PROXY, NO_PROXY), gzip bodies checked,
 and credentials redacted from everything it logs or raises."""
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from pipelines.lib.eurostat.settings import ApiSettings
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-USER_AGENT = "flemish-policy-monitor/0.1 (+https://github.com/; statistics pipeline)"
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+USER_AGENT = "flemish-policy-monitor/0.1 (statistics pipeline)"
 
 
 class FetchError(RuntimeError):
@@ -77,6 +79,12 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+class _Redirect(Exception):
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
 class HttpClient:
     def __init__(self, settings: ApiSettings, log: Callable[[str], None] | None = None):
         self.settings = settings
@@ -85,14 +93,24 @@ class HttpClient:
     def get(self, url: str, deadline: Deadline) -> Response:
         """GET with retries; raises FetchError (HttpStatusError for a final HTTP status)."""
         s = self.settings
-        for attempt in range(1, s.max_attempts + 1):
+        attempt, redirects = 0, 0
+        while True:
+            attempt += 1
             deadline.check(redact(url))
             try:
                 response = self._once(url, deadline)
                 response.attempts = attempt
                 return response
+            except _Redirect as exc:
+                redirects, attempt = redirects + 1, attempt - 1
+                if redirects > MAX_REDIRECTS:
+                    raise FetchError(
+                        f"{redact(url)}: more than {MAX_REDIRECTS} redirects"
+                    ) from None
+                url = urljoin(url, exc.location)
+                continue
             except _Retryable as exc:
-                if attempt == s.max_attempts:
+                if attempt >= s.max_attempts:
                     raise FetchError(
                         f"{redact(url)}: {exc.reason}; gave up after {attempt} attempts"
                     ) from None
@@ -108,7 +126,6 @@ class HttpClient:
                     f"{redact(url)}: {exc.reason}; retry {attempt}/{s.max_attempts - 1} in {delay:g}s"
                 )
                 time.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _once(self, url: str, deadline: Deadline) -> Response:
         s = self.settings
@@ -132,6 +149,8 @@ class HttpClient:
         finally:
             conn.close()
         head = {k.lower(): v for k, v in resp.getheaders()}
+        if resp.status in REDIRECTS and head.get("location"):
+            raise _Redirect(head["location"])
         if resp.status in RETRY_STATUSES:
             raise _Retryable(f"HTTP {resp.status}", _retry_after(head.get("retry-after")))
         if resp.status >= 400:
