@@ -10,7 +10,6 @@ from pipelines.parsing.observations import (
     ParsedDataset,
     ParseError,
     check_flags,
-    check_unique,
     finish,
     normalise_period,
 )
@@ -129,9 +128,7 @@ def _split_key(frame: pl.DataFrame, dims: list[str], source: str) -> pl.DataFram
     parts = pl.col("__key").str.strip_chars().str.split_exact(",", len(dims) - 1)
     frame = frame.with_columns(parts.alias("__parts")).unnest("__parts")
     renames = {f"field_{i}": d for i, d in enumerate(dims)}
-    frame = frame.rename(renames).drop("__key")
-    check_unique(frame, dims, source, "1")
-    return frame
+    return frame.rename(renames).drop("__key")
 
 
 def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: str) -> pl.DataFrame:

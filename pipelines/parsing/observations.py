@@ -95,21 +95,6 @@ def check_flags(frame: pl.DataFrame, source: str, locate) -> None:
         raise ParseError(source, f"unknown flag(s) {row['flags']!r}", line, column)
 
 
-def check_unique(frame: pl.DataFrame, keys: list[str], source: str, column: str) -> None:
-    """Raise ParseError at the second occurrence of a repeated key (`__line` holds lines)."""
-    repeated = frame.filter(pl.struct(keys).is_duplicated()).sort("__line")
-    if repeated.height:
-        first = repeated.row(0, named=True)
-        same = repeated.filter(pl.all_horizontal(*(pl.col(k) == first[k] for k in keys)))
-        code = ",".join(str(first[k]) for k in keys)
-        raise ParseError(
-            source,
-            f"{code!r} appears twice (first at line {first['__line']})",
-            same["__line"][1],
-            column,
-        )
-
-
 def finish(frame: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
     """Order columns the common way and sort observations by series, then period."""
     cols = [*dimensions, "time", "value", "flags"]

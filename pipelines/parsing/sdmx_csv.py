@@ -16,7 +16,6 @@ from pipelines.parsing.observations import (
     ParsedDataset,
     ParseError,
     check_flags,
-    check_unique,
     finish,
     normalise_period,
 )
@@ -53,7 +52,6 @@ def parse(data: bytes, source: str) -> ParsedDataset:
         raise ParseError(source, "no observation rows after the header", 2)
     _check_complete(frame, dims, source, header)
     frame = _periods(frame, source, header)
-    check_unique(frame, [*dims, "TIME_PERIOD"], source, _col(header, "TIME_PERIOD"))
     value = pl.col("OBS_VALUE").fill_null("")
     bad = frame.filter((value != "") & (value != ":") & ~value.str.contains(_NUMBER))
     if bad.height:

@@ -84,18 +84,6 @@ JSON = to_jsonstat(frame(["2024-Q1"], "Q"), DIMS, "x")
         ("tsv wrong header", b"freq,geo\tTIME\nQ,BE\t1\n", 1, "1", "not of the form"),
         ("tsv ragged", TSV + b"Q,NL\t1.5\n", 3, "3", "ragged"),
         ("tsv non-numeric", TSV + b"Q,NL\t1,5\t2.0\n", 3, "2 (2024-Q1)", "neither a number"),
-        ("tsv unknown flag", TSV + b"Q,NL\t1.5 q\t2.0\n", 3, "2 (2024-Q1)", "unknown flag"),
-        ("tsv repeated series", TSV + b"Q,BE\t1.5\t2.5\n", 3, "1", "appears twice"),
-        ("tsv latin-1", TSV + b"Q,Li\xe8ge\t1.5\t2.0\n", 3, "5", "not UTF-8"),
-        ("csv wrong header", b"DATAFLOW,geo,OBS_VALUE\r\nX,BE,1\r\n", 1, None, "TIME_PERIOD"),
-        ("csv ragged long", SDMX_HEAD + SDMX_ROW + SDMX_ROW[:-2] + b",extra\r\n", 3, "8", "fields"),
-        (
-            "csv ragged short",
-            SDMX_HEAD + b"ESTAT:X(1.0),x,Q,BE\r\n",
-            2,
-            "5 (TIME_PERIOD)",
-            "ragged",
-        ),
         (
             "csv non-numeric",
             SDMX_HEAD + SDMX_ROW.replace(b"1.5", b"n/a"),
@@ -110,7 +98,6 @@ JSON = to_jsonstat(frame(["2024-Q1"], "Q"), DIMS, "x")
             "7 (OBS_FLAG)",
             "unknown flag",
         ),
-        ("csv repeated", SDMX_HEAD + SDMX_ROW + SDMX_ROW, 3, "5 (TIME_PERIOD)", "appears twice"),
         ("csv latin-1", SDMX_HEAD + SDMX_ROW.replace(b"BE", b"Li\xe8ge"), 2, "36", "not UTF-8"),
         ("json invalid", JSON[:-20], 1, None, "invalid JSON"),
         (
