@@ -297,3 +297,14 @@ def test_real_files_served_by_the_local_server_are_snapshotted_byte_exact(
     raw = path.read_bytes()
     assert stored == (gzip.decompress(raw) if name.endswith(".gz") else raw)  # unpacked once
     assert parse_bytes(stored, "snap").frame.equals(real.frame)
+
+
+def test_a_release_that_reverts_is_the_earlier_vintage_again(fake, tmp_path):
+    first = fetch(fake, tmp_path)
+    fake.add("lfst_test", observations(shift=0.1), DIMS, updated="2026-04-24T11:00:00+0200")
+    assert fetch(fake, tmp_path).created
+    fake.add("lfst_test", observations(), DIMS, updated="2026-04-25T11:00:00+0200")
+    reverted = fetch(fake, tmp_path)
+    assert not reverted.created and reverted.snapshot.snapshot_id == first.snapshot.snapshot_id
+    assert f"identical to snapshot {first.snapshot.snapshot_id}" in reverted.note
+    assert len(list_snapshots(tmp_path, "eurostat", "lfst_test")) == 2
