@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,7 +107,3 @@ def check_release(dataset: str, raw_root: Path | None = None, log=None) -> Relea
         settings,
         Deadline(settings.total_budget_s),
     )
-
-
-def as_dict(info: ReleaseInfo) -> dict:
-    return asdict(info)
