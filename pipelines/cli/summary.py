@@ -29,6 +29,9 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} obs, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
+    skipped = [k for k, m in raws.items() if "skipped the download" in str(_v(m, "note"))]
+    if skipped:
+        lines.append(f"  live: {len(skipped)} dataset(s) unchanged at Eurostat, download skipped")
     if "raw/observations" in materialised:
         lines.append(
             f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
