@@ -40,17 +40,35 @@ def test_check_release_sees_new_releases(api):
 
 
 def test_sensor_requests_a_live_refresh_only_after_a_release(api):
+    from pipelines.definitions import defs
+
     sensor = build_release_sensor(CODES)
-    first = sensor(dg.build_sensor_context())
+    first = sensor(dg.build_sensor_context(definitions=defs))
     assert isinstance(first, dg.RunRequest)
     assert first.run_config["resources"]["source"]["config"]["spec"] == "live"
     fetch = live_fetcher()
     for code in CODES:
         fetch(code, paths().ensure().raw)
-    assert isinstance(sensor(dg.build_sensor_context()), dg.SkipReason)
+    assert isinstance(sensor(dg.build_sensor_context(definitions=defs)), dg.SkipReason)
     api.datasets["ilc_li41"].updated = "2026-04-24T23:00:00+0200"
-    again = sensor(dg.build_sensor_context())
+    again = sensor(dg.build_sensor_context(definitions=defs))
     assert isinstance(again, dg.RunRequest) and again.run_key != first.run_key
+    # only the changed dataset is materialised, then the models, the gate and publication
+    selected = {k.to_user_string() for k in again.asset_selection}
+    assert "raw/eurostat__ilc_li41" in selected and "raw/eurostat__lfst_r_lfe2emprt" not in selected
+    assert {
+        "marts/fct_indicator_values",
+        "publication/monitor_db",
+        "publication/report",
+    } <= selected
+    checks = {(k.asset_key.to_user_string(), k.name) for k in again.asset_check_keys}
+    assert ("raw/eurostat__lfst_r_lfe2emprt", "gx_raw") in checks
+    assert ("marts/fct_indicator_values", "gx_fct_indicator_values") in checks
+    job = defs.resolve_job_def("refresh").get_subset(
+        asset_selection=set(again.asset_selection),
+        asset_check_selection=set(again.asset_check_keys),
+    )
+    assert job is not None  # the selection is a valid subset of the refresh job
 
 
 def test_sensor_skips_when_the_api_fails(api):
