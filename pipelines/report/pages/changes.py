@@ -19,24 +19,34 @@ KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class Vintage:
+    """A dataset whose file differs from the previous publication's."""
+
+    dataset: str
+    previous_snapshot: str | None
+    snapshot: str
+    content_changed: bool  # False: fetched again, same bytes (sha256)
+
+
 @dataclass
 class Comparison:
     """This publication against the previous one in publication_log."""
 
     current: Row | None
     previous: Row | None
-    new_vintages: list[tuple[str, str | None, str]] = field(default_factory=list)
+    new_vintages: list[Vintage] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     refused_since: list[Row] = field(default_factory=list)
 
     @property
     def new_snapshot_ids(self) -> set[str]:
-        return {new for _, _, new in self.new_vintages}
+        return {v.snapshot for v in self.new_vintages}
 
 
 def compare(log: list[Row], publication_id: str) -> Comparison:
-    """Datasets whose snapshot differs from the previous publication's, and refusals since."""
+    """Datasets whose file differs from the previous publication's, and refusals since."""
     current = next((e for e in log if e["publication_id"] == publication_id), None)
     published = [
         e for e in log if e["status"] == "published" and e["publication_id"] != publication_id
@@ -44,13 +54,17 @@ def compare(log: list[Row], publication_id: str) -> Comparison:
     before = [e for e in published if current is None or e["recorded_at"] < current["recorded_at"]]
     previous = before[-1] if before else None
     result = Comparison(current, previous)
-    now = {s["dataset"]: s["snapshot_id"] for s in (current or {}).get("snapshots") or []}
-    then = {s["dataset"]: s["snapshot_id"] for s in (previous or {}).get("snapshots") or []}
-    for dataset, snapshot in sorted(now.items()):
-        if then.get(dataset) == snapshot:
+    now = {s["dataset"]: s for s in (current or {}).get("snapshots") or []}
+    then = {s["dataset"]: s for s in (previous or {}).get("snapshots") or []}
+    for dataset, snap in sorted(now.items()):
+        old = then.get(dataset)
+        if old and old["snapshot_id"] == snap["snapshot_id"]:
             result.unchanged.append(dataset)
         else:
-            result.new_vintages.append((dataset, then.get(dataset), snapshot))
+            changed = not old or old.get("sha256") != snap.get("sha256")
+            previous_id = old["snapshot_id"] if old else None
+            result.new_vintages.append(Vintage(dataset, previous_id, snap["snapshot_id"], changed))
+    result.new_vintages.sort(key=lambda v: (not v.content_changed, v.dataset))
     result.removed = sorted(set(then) - set(now))
     start = previous["recorded_at"] if previous else ""
     end = current["recorded_at"] if current else "~"
@@ -97,27 +111,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         )
     body.append(Raw(f'<h2 id="new-data">{esc(pick(("Nieuwe gegevens", "New data")))}</h2>'))
     if cmp.new_vintages:
-        rows = [
-            [
-                d,
-                data.snapshots.get(d, {}).get("dataset_title", ""),
-                old or "–",
-                new,
-                i18n.moment(data.snapshots[d]["retrieved_at"], lang)
-                if d in data.snapshots
-                else "–",
-            ]
-            for d, old, new in cmp.new_vintages
-        ]
-        head = pick(
-            (
-                ["Dataset", "Titel", "Vorig bestand", "Nieuw bestand", "Opgehaald"],
-                ["Dataset", "Title", "Previous file", "New file", "Retrieved"],
-            )
-        )
-        body.append(
-            table(pick(("Datasets met een nieuw bestand", "Datasets with a new file")), head, rows)
-        )
+        body.append(_vintages(data, cmp, lang))
     body.append(
         common.p(
             pick(
@@ -159,6 +153,43 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         other_path=routes.page("changes", other),
     )
     return {path: html}
+
+
+def _vintages(data: ReportData, cmp: Comparison, lang: str) -> Raw:
+    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+    content = {
+        True: ("nieuwe inhoud", "new content"),
+        False: ("opnieuw opgehaald, zelfde inhoud", "fetched again, same content"),
+    }
+    rows = []
+    for v in cmp.new_vintages:
+        snapshot = data.snapshots.get(v.dataset)
+        rows.append(
+            [
+                v.dataset,
+                snapshot["dataset_title"] if snapshot else "",
+                pick(content[v.content_changed]),
+                v.previous_snapshot or "–",
+                v.snapshot,
+                i18n.moment(snapshot["retrieved_at"], lang) if snapshot else "–",
+            ]
+        )
+    head = pick(
+        (
+            ["Dataset", "Titel", "Inhoud", "Vorig bestand", "Nieuw bestand", "Opgehaald"],
+            ["Dataset", "Title", "Content", "Previous file", "New file", "Retrieved"],
+        )
+    )
+    caption = pick(("Datasets met een nieuw bestand", "Datasets with a new file"))
+    return table(
+        caption,
+        head,
+        rows,
+        row_attrs=[
+            {"data_dataset": v.dataset, "data_changed": str(v.content_changed).lower()}
+            for v in cmp.new_vintages
+        ],
+    )
 
 
 def _revisions(data: ReportData, revisions: list[Row], lang: str, path: str) -> Raw:
