@@ -112,3 +112,34 @@ def test_relative_links_between_pages():
     assert routes.href("en/indicator/arope.html", "data/arope.xlsx") == "../../data/arope.xlsx"
     assert routes.href("index.html", "indicator/arope.html#gaps") == "indicator/arope.html#gaps"
     assert routes.href("en/index.html", "index.html") == "../index.html"
+
+
+def _luminance(colour: str) -> float:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_have_enough_contrast():
+    """WCAG AA: 4.5:1 for text (verdict badges, banner, chart lines and their labels)."""
+    from pipelines.report.build import STATIC
+
+    css = (STATIC / "report.css").read_text(encoding="utf-8")
+    pairs = re.findall(r"\{ background: (#[0-9a-f]{3,6}); color: (#[0-9a-f]{3,6}); \}", css)
+    pairs += re.findall(
+        r"background: (#[0-9a-f]{6}); border-bottom: [^;]+; color: (#[0-9a-f]{6})", css
+    )
+    assert len(pairs) >= 6
+    for background, text in pairs:
+        assert _contrast(background, text) >= 4.5, (background, text)
+    for colour, _, _ in charts.STYLES:
+        assert _contrast(colour, "#ffffff") >= 4.5, colour
+    assert _contrast(charts.TARGET_COLOUR, "#ffffff") >= 4.5
