@@ -218,6 +218,14 @@ def reference_period(text: str | None, lang: str) -> str:
     return REFERENCE_PERIODS_NL.get(text, text) if lang == "nl" else text
 
 
+def age_band(text: str | None, lang: str) -> str:
+    if not text:
+        return ""
+    if text == "all ages":
+        return "alle leeftijden" if lang == "nl" else text
+    return f"{text} jaar" if lang == "nl" and text[:1].isdigit() else text
+
+
 def framework(name: str, lang: str) -> str:
     """Framework names are Dutch in the registry ('België 2030'); English on English pages."""
     if lang == "nl":

@@ -167,7 +167,7 @@ def _vintages(data: ReportData, cmp: Comparison, lang: str) -> Raw:
         rows.append(
             [
                 v.dataset,
-                snapshot["dataset_title"] if snapshot else "",
+                common.foreign(snapshot["dataset_title"], lang) if snapshot else "",
                 pick(content[v.content_changed]),
                 v.previous_snapshot or "–",
                 v.snapshot,

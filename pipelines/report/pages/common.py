@@ -133,5 +133,12 @@ def framework_group(applies_to: str | None) -> tuple[str, str, str]:
     return i18n.FRAMEWORK_GROUPS.get(applies_to or "", ("other", "Andere", "Other"))
 
 
+def foreign(text: str | None, lang: str) -> Raw:
+    """Registry text that exists in English only, marked as such on Dutch pages."""
+    if not text:
+        return Raw("")
+    return Raw(f'<span lang="en">{esc(text)}</span>') if lang == "nl" else esc(text)
+
+
 def p(text: object) -> Raw:
     return Raw(f"<p>{esc(text)}</p>")

@@ -162,14 +162,14 @@ def _definition(data: ReportData, ind: Row, lang: str) -> Raw:
         (("Definitie", "Definition"), ind["definition_" + lang]),
         (("Eenheid", "Unit"), i18n.unit_label(ind["unit"], lang)),
         (("Richting", "Direction"), direction),
-        (("Enquête", "Survey"), ind["survey"]),
+        (("Enquête", "Survey"), common.foreign(ind["survey"], lang)),
         (
             ("Referentieperiode", "Reference period"),
             i18n.reference_period(ind["reference_period"], lang),
         ),
-        (("Leeftijd", "Age band"), ind["age_band"]),
+        (("Leeftijd", "Age band"), i18n.age_band(ind["age_band"], lang)),
         (("Inkomensjaar", "Income year"), income),
-        (("Producent", "Producer"), ind["producer"]),
+        (("Producent", "Producer"), common.foreign(ind["producer"], lang)),
         (
             ("Bron", "Source"),
             f"Eurostat, dataset {ind['dataset']}"
@@ -181,8 +181,8 @@ def _definition(data: ReportData, ind: Row, lang: str) -> Raw:
             ("Selectie in de dataset", "Selection in the dataset"),
             ", ".join(f"{k}={v}" for k, v in filters.items()),
         ),
-        (("Afgeleid uit", "Derived from"), _derived(ind)),
-        (("Licentie", "Licence"), ind["licence"]),
+        (("Afgeleid uit", "Derived from"), _derived(data, ind, lang)),
+        (("Licentie", "Licence"), common.foreign(ind["licence"], lang)),
         (("Methode", "Method notes"), ind["method_notes_" + lang]),
         (
             ("Breuken in de reeks (Vlaanderen)", "Breaks in series (Flanders)"),
@@ -201,13 +201,29 @@ def _definition(data: ReportData, ind: Row, lang: str) -> Raw:
     )
 
 
-def _derived(ind: Row) -> str:
+FORMULAS = {
+    "difference": ("verschil van", "difference of"),
+    "ratio": ("verhouding van", "ratio of"),
+}
+
+
+def _derived(data: ReportData, ind: Row, lang: str) -> Raw | str:
+    """The inputs of a derived indicator, each linked to its own page (source and file there)."""
     if not ind["derived_formula"]:
         return ""
-    inputs = json.loads(ind["derived_inputs"] or "[]")
-    return f"{ind['derived_formula']}: " + "; ".join(
-        f"{i['indicator']} ({i.get('breakdown', '')}={i.get('category', '')})" for i in inputs
-    )
+    path = routes.indicator(ind["indicator_id"], lang)
+    parts = []
+    for item in json.loads(ind["derived_inputs"] or "[]"):
+        source = data.indicator(item["indicator"])
+        label = common.name(source, lang) if source else item["indicator"]
+        category = data.categories.get(
+            (item["indicator"], item.get("breakdown", ""), item.get("category", ""))
+        )
+        text = esc(label + (f" ({i18n.pick(category, lang)})" if category else ""))
+        link = routes.href(path, routes.indicator(item["indicator"], lang))
+        parts.append(f'<a href="{link}">{text}</a>' if source else str(text))
+    formula = FORMULAS.get(ind["derived_formula"], (ind["derived_formula"],) * 2)
+    return Raw(f"{esc(i18n.pick(formula, lang))} " + "; ".join(parts))
 
 
 def _provenance(snapshot: Row | None, lang: str) -> str:

@@ -87,9 +87,11 @@ def progress_section(data: ReportData, ind: Row, lang: str) -> Raw:
         title = f"{i18n.framework(first['framework'], lang)}: {common.target_text(first, lang)}"
         out.append(f'<h3 id="target-{esc(target_id)}">{esc(title)}</h3>')
         source = i18n.pick(("Bron van het doel", "Source of the target"), lang)
-        out.append(f'<p class="citation">{esc(source)}: {esc(first["citation"])}</p>')
+        out.append(
+            f'<p class="citation">{esc(source)}: {common.foreign(first["citation"], lang)}</p>'
+        )
         if first.get("note"):
-            out.append(str(common.p(first["note"])))
+            out.append(f"<p>{common.foreign(first['note'], lang)}</p>")
         head = [i18n.pick(("Berekening", "Calculation"), lang)] + [
             common.geo_name(data, r["geo"], lang, short=True) for r in geo_rows
         ]

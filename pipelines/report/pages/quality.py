@@ -111,7 +111,7 @@ def _findings(rows: list[Row], lang: str) -> Raw:
             q["stage"],
             q["suite"],
             q["column_name"] or "–",
-            q["description"] or "",
+            common.foreign(q["description"], lang),
             f"{q['unexpected_count'] or 0} / {q['element_count'] or 0}",
         ]
         for q in rows
@@ -145,7 +145,7 @@ def _all_checks(results: list[Row], lang: str) -> Raw:
                 q["column_name"] or "–",
                 q["severity"],
                 pick(("in orde", "passed")) if q["success"] else pick(("afwijking", "failed")),
-                q["description"] or "",
+                common.foreign(q["description"], lang),
             ]
             for q in rows
         ]
