@@ -3,6 +3,7 @@ banner only for sample publications, the instruments table once it is published,
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import time
 import duckdb
 import pytest
 
-from pipelines.report import build_report
+from pipelines.report import build_report, site
 from tests.conftest import monitor_cmd
 
 
@@ -60,7 +61,30 @@ def test_rebuild_replaces_the_whole_folder_and_a_failed_build_keeps_the_old(publ
     with pytest.raises(duckdb.CatalogException):
         build_report(db, out)
     assert (out / "index.html").read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["report"], "no temp or .old folder left"
+    left = sorted(p.name for p in out.parent.iterdir() if p.name != ".report.lock")
+    assert left == ["report"], "no temporary or .old folder left"
+
+
+def test_next_build_recovers_from_a_killed_one(published_db, tmp_path):
+    """Killed between the two renames (only report.old) and while writing (a temp folder)."""
+    db = _copy_db(published_db, tmp_path)
+    out = tmp_path / "site" / "report"
+    build_report(db, out)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = out.parent / f".report-{dead.pid}-abc123"
+    (stale / "indicator").mkdir(parents=True)
+    (stale / "indicator" / "half.html").write_text("<html")
+    running = out.parent / f".report-{os.getpid()}-inuse"  # a build still running: kept
+    running.mkdir()
+    before = (out / "index.html").read_bytes()
+    os.replace(out, out.with_name("report.old"))
+
+    notes = site.recover(out)
+    assert (out / "index.html").read_bytes() == before, "the old report is back"
+    assert not stale.exists() and running.exists() and len(notes) == 2
+    build_report(db, out)
+    assert (out / "index.html").is_file() and not out.with_name("report.old").exists()
 
 
 def test_no_sample_banner_for_a_producer_publication(published_db, tmp_path):
