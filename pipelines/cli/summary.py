@@ -86,7 +86,10 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"  published: NOTHING — the previous publication at {where.published_db} is unchanged"
         )
     if "publication/report" in materialised:
-        lines.append(f"  report: {_v(materialised['publication/report'], 'path')}")
+        meta = materialised["publication/report"]
+        lines.append(
+            f"  report: {_v(meta, 'path')} ({_v(meta, 'pages')} pages, built in {_v(meta, 'build_seconds')}s)"
+        )
     for f in failures:
         message = root_message(f.event_specific_data.error)
         lines.append(f"  FAILED step {f.step_key}: {message[:500]}")
