@@ -55,9 +55,8 @@ def changed_selection(codes: list[str], repository_def) -> tuple[list, list]:
     """Only the changed datasets' raw assets, everything downstream of them (all dbt models),
     and every quality gate check (both stages validate everything the publication will hold; unchanged datasets
     are answered from the raw gate's cache)."""
-    from pipelines.defs.eurostat.assets import dataset_key
-
     from pipelines.defs.dbt.assets import dbt_models
+    from pipelines.defs.eurostat.assets import dataset_key
 
     graph = repository_def.asset_graph
     # dbt runs whole: its staging checks are blocking, and a subset of one dbt multi-asset
