@@ -212,10 +212,17 @@ def _check_gaps(ind: dict, where: str) -> None:
 def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tuple, str]) -> None:
     source = ind.get("source")
     if "derived" in ind:
+        by = ind["derived"].get("by_breakdown")
         for item in ind["derived"]["inputs"]:
             if item["indicator"] not in reg.indicators:
                 raise RegistryError(
                     f"{where}: derived input {item['indicator']!r} is not an indicator"
+                )
+            breakdowns = {b["id"] for b in reg.indicators[item["indicator"]].get("breakdowns", [])}
+            if by and (by not in breakdowns or "category" in item):
+                raise RegistryError(
+                    f"{where}: by_breakdown {by!r} needs inputs with that breakdown and no category "
+                    f"({item['indicator']!r} has: {', '.join(sorted(breakdowns)) or 'none'})"
                 )
         return
     dataset = reg.datasets.get(source["dataset"])
