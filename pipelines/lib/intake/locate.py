@@ -55,8 +55,9 @@ def find(code: str, folder: Path, origin_kind: str) -> Found | None:
     found: list[Path] = []
     for path in sorted(folder.iterdir()):
         name = path.name
-        if name.startswith((".", "~$")) or code not in name.lower():
-            continue  # hidden files and Excel's lock files are not deliveries
+        hidden = name.startswith("~$") or (name.startswith(".") and not name.startswith(".."))
+        if hidden or code not in name.lower():
+            continue  # hidden files and Excel's lock files are not deliveries; '..' names are
         stem = name.rsplit(".", 1)[0].lower()
         unsafe = name_problems(name)
         if unsafe:

@@ -91,12 +91,24 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
+def workbook_cells(data: bytes) -> dict[str, list[tuple]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    finally:
+        book.close()
+
+
 def write_templates(deliveries: dict[str, Delivery], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for d in deliveries.values():
         xlsx, csv_path = folder / f"{d.code}.xlsx", folder / f"{d.code}.csv"
-        xlsx.write_bytes(workbook_bytes(d))
+        data = workbook_bytes(d)
+        if not xlsx.exists() or workbook_cells(xlsx.read_bytes()) != workbook_cells(data):
+            xlsx.write_bytes(data)  # rewritten only when a cell changed (zip stamps differ)
         csv_path.write_text(csv_text(d), encoding="utf-8")
         written += [xlsx, csv_path]
     return written

@@ -34,14 +34,16 @@ def validate(
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(file, message, table.sheet, row, column))
 
-    positions = _header(delivery, table, report)
-    if positions is None:
-        return [], problems
+    positions = _header(delivery, table, report)  # problems reported; present columns checked
     label = {i: table.letters[p] for i, p in positions.items()}
     typed_rows: list[dict[str, Any]] = []
     for number, cells in table.rows:
         typed: dict[str, Any] = {"row_number": number}
         for col in delivery.columns:
+            if col["name"] not in positions:
+                typed[col["name"]] = None
+                typed.setdefault("_bad", set()).add(col["name"])
+                continue
             where = f"{col['name']} ({label[col['name']]})"
             raw = cells[positions[col["name"]]]
             try:
@@ -57,32 +59,28 @@ def validate(
     return typed_rows, problems
 
 
-def _header(delivery: Delivery, table: Table, report) -> dict[str, int] | None:
+def _header(delivery: Delivery, table: Table, report) -> dict[str, int]:
     expected = [c["name"] for c in delivery.columns]
     positions: dict[str, int] = {}
-    ok = True
     for index, name in enumerate(table.header):
         if not name:
             if any(cells[index] is not None for _, cells in table.rows):
                 report("a column without a header holds values", 1, table.letters[index])
-                ok = False
             continue
         if name in positions:
             report(f"column {name!r} appears twice in the header", 1, table.letters[index])
-            ok = False
         elif name not in expected:
             report(
                 f"unknown column {name!r}; the template has: {', '.join(expected)}",
                 1,
                 f"{name} ({table.letters[index]})",
             )
-            ok = False
+            continue
         positions.setdefault(name, index)
     for name in expected:
         if name not in positions:
             report(f"column {name!r} is missing from the header", 1, name)
-            ok = False
-    return positions if ok else None
+    return positions
 
 
 def _convert(col: dict[str, Any], raw: Any) -> Any:
@@ -175,7 +173,7 @@ def _row_rules(delivery, typed, number, label, report, is_sample_file: bool) -> 
             other = typed.get(rule["column"])
             values = rule.get("values")
             if (other is not None and values is None) or (values and other in values):
-                shown = "filled" if values is None else f"{other!r}"
+                shown = "filled" if values is None else str(other).lower() if isinstance(other, bool) else repr(other)
                 report(f"required because {rule['column']} is {shown}", number, where)
         rule = col.get("equals")
         if rule and typed.get(name) is not None and typed.get(rule["column"]) is not None:
@@ -187,7 +185,7 @@ def _row_rules(delivery, typed, number, label, report, is_sample_file: bool) -> 
                     where,
                 )
     label_value = typed.get("data_label")
-    if label_value is not None and "data_label" not in bad:
+    if label_value is not None and "data_label" not in bad and "data_label" in label:
         where = f"data_label ({label['data_label']})"
         if is_sample_file and label_value not in SAMPLE_LABELS:
             report(
