@@ -70,7 +70,10 @@ def test_missing_column_is_named_and_other_cells_still_checked():
     data = workbook_bytes(TRAINING, rows)
     book = _edit(data, lambda ws: ws.delete_cols(5))  # column E = budget_eur
     problems = refused("training_instruments", "training_instruments.xlsx", book)
-    assert "training_instruments.xlsx, sheet 'data', row 1, column budget_eur: column 'budget_eur' is missing from the header" in problems
+    assert (
+        "training_instruments.xlsx, sheet 'data', row 1, column budget_eur: column 'budget_eur' is missing from the header"
+        in problems
+    )
     assert any("row 4, column year (B): 'twenty' is not a whole number" in p for p in problems)
 
 
@@ -78,19 +81,33 @@ def test_missing_column_is_named_and_other_cells_still_checked():
     ("field", "value", "expected"),
     [
         ("year", "2024b", "sheet 'data', row 3, column year (B): '2024b' is not a whole number"),
-        ("budget_eur", "veel", "sheet 'data', row 3, column budget_eur (E): 'veel' is not a number"),
-        ("inside_1_3bn", "misschien", "row 3, column inside_1_3bn (I): 'misschien' is not a yes/no value"),
+        (
+            "budget_eur",
+            "veel",
+            "sheet 'data', row 3, column budget_eur (E): 'veel' is not a number",
+        ),
+        (
+            "inside_1_3bn",
+            "misschien",
+            "row 3, column inside_1_3bn (I): 'misschien' is not a yes/no value",
+        ),
         ("instrument", "VOUCHER", "row 3, column instrument (A): unknown code 'VOUCHER'"),
         ("instrument", "vov", "unknown code 'vov' (did you mean 'VOV'?)"),
         ("budget_eur", -1, "row 3, column budget_eur (E): -1 is below the minimum 0"),
-        ("financing_mode", None, "row 3, column financing_mode (D): empty cell; a value is required"),
+        (
+            "financing_mode",
+            None,
+            "row 3, column financing_mode (D): empty cell; a value is required",
+        ),
         ("source_citation", None, "row 3, column source_citation (M): empty cell"),
     ],
 )
 def test_bad_cell_is_located(field, value, expected):
     rows = training_rows()
     rows[1][field] = value  # spreadsheet row 3
-    problems = refused("training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows))
+    problems = refused(
+        "training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows)
+    )
     assert any(expected in p for p in problems), problems
     assert all(p.startswith("training_instruments.xlsx, sheet 'data', row ") for p in problems)
 
@@ -102,20 +119,27 @@ def test_every_problem_is_collected():
     rows[2]["participants"] = 12.5
     rows[3]["is_estimate"] = True  # no assumption given
     rows[4] = {**rows[5]}  # duplicate of the next row
-    problems = refused("training_instruments", "training_instruments.csv", csv_text(TRAINING, rows).encode())
+    problems = refused(
+        "training_instruments", "training_instruments.csv", csv_text(TRAINING, rows).encode()
+    )
     joined = "\n".join(problems)
     assert "row 2, column budget_eur (5): -5 is below the minimum 0" in joined
     assert "row 3, column instrument (1): unknown code 'XYZ'" in joined
     assert "row 4, column participants (6): '12.5' is not a whole number" in joined
     assert "row 5, column estimate_assumption (11): required because is_estimate is true" in joined
-    assert "row 7, column instrument,year: duplicate row: instrument=VOV, year=2024 is already in row 6" in joined
+    assert (
+        "row 7, column instrument,year: duplicate row: instrument=VOV, year=2024 is already in row 6"
+        in joined
+    )
     assert len(problems) == 5
 
 
 def test_duplicate_row_names_both_rows():
     rows = training_rows()
     rows.append(dict(rows[0]))
-    problems = refused("training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows))
+    problems = refused(
+        "training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows)
+    )
     assert problems == [
         f"training_instruments.xlsx, sheet 'data', row {len(rows) + 1}, column instrument,year: "
         "duplicate row: instrument=SYNTRA, year=2024 is already in row 2"
@@ -123,14 +147,16 @@ def test_duplicate_row_names_both_rows():
 
 
 def test_empty_sheet_header_only_and_missing_sheet():
-    assert refused("training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, [])) == [
-        "training_instruments.xlsx, sheet 'data', row 2: no data rows under the header"
-    ]
+    assert refused(
+        "training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, [])
+    ) == ["training_instruments.xlsx, sheet 'data', row 2: no data rows under the header"]
     blank = _edit(workbook_bytes(TRAINING, []), lambda ws: ws.delete_rows(1))
     assert refused("training_instruments", "training_instruments.xlsx", blank) == [
         "training_instruments.xlsx, sheet 'data', row 1: sheet 'data' is empty: no header row"
     ]
-    renamed = _edit(workbook_bytes(TRAINING, training_rows()), lambda ws: setattr(ws, "title", "Blad1"))
+    renamed = _edit(
+        workbook_bytes(TRAINING, training_rows()), lambda ws: setattr(ws, "title", "Blad1")
+    )
     (problem,) = refused("training_instruments", "training_instruments.xlsx", renamed)
     assert "sheet 'data' not found (the workbook has: Blad1, toelichting)" in problem
 
@@ -139,7 +165,9 @@ def test_formulas_are_not_evaluated():
     """A formula is read as its stored value; one without a stored value is an empty cell."""
     rows = training_rows()
     rows[0]["year"] = "=2020+4"
-    problems = refused("training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows))
+    problems = refused(
+        "training_instruments", "training_instruments.xlsx", workbook_bytes(TRAINING, rows)
+    )
     assert problems == [
         "training_instruments.xlsx, sheet 'data', row 2, column year (B): empty cell; a value is required"
     ]
@@ -147,9 +175,15 @@ def test_formulas_are_not_evaluated():
 
 def test_sample_labels_and_file_names_must_agree():
     rows = [{**r, "data_label": "sample"} for r in training_rows()]
-    problems = refused("training_instruments", "training_instruments.csv", csv_text(TRAINING, rows).encode())
+    problems = refused(
+        "training_instruments", "training_instruments.csv", csv_text(TRAINING, rows).encode()
+    )
     assert len(problems) == 13 and "labelled 'sample' in a file not named SAMPLE_" in problems[0]
-    problems = refused("training_instruments", "SAMPLE_training_instruments.csv", csv_text(TRAINING, training_rows()).encode())
+    problems = refused(
+        "training_instruments",
+        "SAMPLE_training_instruments.csv",
+        csv_text(TRAINING, training_rows()).encode(),
+    )
     assert "a SAMPLE_ file may hold only rows labelled sample or synthetic" in problems[0]
 
 
@@ -157,7 +191,9 @@ def test_income_year_must_be_survey_year_minus_one():
     text = (SAMPLES / "SAMPLE_statbel_poverty.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
     lines[3] = lines[3].replace("2006,2005,", "2006,2006,", 1)
-    problems = refused("statbel_poverty", "SAMPLE_statbel_poverty.csv", ("\n".join(lines) + "\n").encode())
+    problems = refused(
+        "statbel_poverty", "SAMPLE_statbel_poverty.csv", ("\n".join(lines) + "\n").encode()
+    )
     assert problems == [
         "SAMPLE_statbel_poverty.csv, row 4, column income_year (2): 2006 must equal survey_year -1 = 2005"
     ]
@@ -181,11 +217,15 @@ def test_oversized_junk_file_is_refused_before_reading(tmp_path):
 
 
 def test_workbook_with_macros_is_refused():
-    data = _add_parts(workbook_bytes(TRAINING, training_rows()), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    data = _add_parts(
+        workbook_bytes(TRAINING, training_rows()), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}
+    )
     assert refused("training_instruments", "training_instruments.xlsx", data) == [
         "training_instruments.xlsx: workbook contains macros (vbaProject.bin); refused"
     ]
-    assert "macro-enabled workbook (.xlsm) is refused" in str(name_problems("training_instruments.xlsm")[0])
+    assert "macro-enabled workbook (.xlsm) is refused" in str(
+        name_problems("training_instruments.xlsm")[0]
+    )
 
 
 def test_workbook_with_external_links_is_refused():
@@ -259,7 +299,10 @@ def _edit(data: bytes, change) -> bytes:
 def _add_parts(data: bytes, parts: dict[str, bytes | int]) -> bytes:
     """Copy a workbook's zip and add parts (an int = that many MB of zeros, streamed)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             dst.writestr(info, src.read(info))
         for name, content in parts.items():
@@ -274,7 +317,8 @@ def _add_parts(data: bytes, parts: dict[str, bytes | int]) -> bytes:
 
 
 def test_templates_and_delivery_docs_are_current():
-    from pipelines.lib.intake.template import csv_text as header, render_docs, workbook_cells
+    from pipelines.lib.intake.template import csv_text as header
+    from pipelines.lib.intake.template import render_docs, workbook_cells
 
     docs = (REPO_ROOT / "docs" / "deliveries.md").read_text(encoding="utf-8")
     assert docs == render_docs(DELIVERIES), "run `monitor registry docs`"

@@ -62,12 +62,15 @@ def template_expectations(delivery) -> list[dict[str, Any]]:
                     f"{name} within the template's range {bounds}",
                 )
             )
+    key = list(delivery.key)
     out.append(
         _exp(
-            "expect_compound_columns_to_be_unique",
+            "expect_compound_columns_to_be_unique"
+            if len(key) > 1
+            else "expect_column_values_to_be_unique",
             "raw.delivery.unique_rows",
-            {"column_list": list(delivery.key)},
-            f"one row per {', '.join(delivery.key)}",
+            {"column_list": key} if len(key) > 1 else {"column": key[0]},
+            f"one row per {', '.join(key)}",
         )
     )
     return out

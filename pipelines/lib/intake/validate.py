@@ -173,7 +173,13 @@ def _row_rules(delivery, typed, number, label, report, is_sample_file: bool) -> 
             other = typed.get(rule["column"])
             values = rule.get("values")
             if (other is not None and values is None) or (values and other in values):
-                shown = "filled" if values is None else str(other).lower() if isinstance(other, bool) else repr(other)
+                shown = (
+                    "filled"
+                    if values is None
+                    else str(other).lower()
+                    if isinstance(other, bool)
+                    else repr(other)
+                )
                 report(f"required because {rule['column']} is {shown}", number, where)
         rule = col.get("equals")
         if rule and typed.get(name) is not None and typed.get(rule["column"]) is not None:
