@@ -25,7 +25,7 @@ from pipelines.lib.intake.safety import (
 from pipelines.lib.intake.spec import Delivery
 from pipelines.lib.intake.validate import validate
 from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
-from pipelines.lib.sources import SourceSpec
+from pipelines.lib.sources import SourceSpec, acquire
 from pipelines.lib.warehouse import connect
 from pipelines.settings import Paths
 
@@ -98,7 +98,10 @@ def ingest_delivery(spec: SourceSpec, delivery: Delivery, where: Paths) -> Deliv
         if found:
             break
     warnings: list[str] = []
-    if found is not None:
+    if spec.kind == "asof":
+        acquired = acquire(spec, delivery.source, delivery.code, where.raw)
+        snap, note = acquired.snapshot, acquired.note
+    elif found is not None:
         snap, created = _snapshot(delivery, found, where)
         note = "new vintage" if created else "unchanged; no new vintage"
     else:

@@ -1,5 +1,6 @@
 """Where a delivery file is found: the bundled SAMPLE (`--source sample`), the `dir:PATH`
-folder, then the intake folder (`--source dir:` or `live`), else the kept snapshot.
+folder, then the intake folder (`--source dir:` or `live`), else the kept snapshot (`asof:DATE`: the snapshot of that
+date only).
 
 A file is named by its delivery code: `<code>.xlsx` or `<code>.csv` (`SAMPLE_<code>.*` for
 sample files), exactly as Eurostat files are found by their dataset code."""
@@ -42,6 +43,8 @@ def folders(spec: SourceSpec) -> list[tuple[Path, str]]:
     """The folders searched for this run, in order."""
     if spec.kind == "sample":
         return [(SAMPLE_FOLDER, "sample")]
+    if spec.kind == "asof":
+        return []  # a rebuild from stored snapshots reads no folder
     out = [(spec.path, "dir")] if spec.kind == "dir" and spec.path else []
     return [*out, (intake_folder(), "intake")]
 
