@@ -22,11 +22,14 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     failures = result.get_step_failure_events()
     lines = [f"\nRefresh run {result.run_id} finished in {elapsed_s:.1f}s"]
 
-    raws = {k: v for k, v in materialised.items() if k.startswith("raw/eurostat__")}
+    raws = {k: v for k, v in materialised.items() if k.startswith("raw/") and "snapshot_id" in v}
     lines.append(f"  sources read: {len(raws)} dataset(s)")
-    for key, meta in sorted(raws.items()):
+    for key, meta in sorted(
+        raws.items(), key=lambda kv: (not kv[0].startswith("raw/eurostat__"), kv[0])
+    ):
+        unit = "rows" if "rows" in meta else "obs"  # spreadsheet deliveries count rows
         lines.append(
-            f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} obs, "
+            f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} {unit}, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
     skipped = [k for k, m in raws.items() if "skipped the download" in str(_v(m, "note"))]
