@@ -35,7 +35,11 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
             note = f" ({len(failed)} check(s) failed)" if failed else ""
             return dg.SkipReason(f"no Eurostat dataset changed since its last download{note}")
         key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
-        assets, checks = changed_selection(sorted(changed), context.repository_def)
+        from pipelines.defs.eurostat.assets import dataset_key
+        from pipelines.defs.operations.selection import refresh_selection
+
+        keys = [dataset_key(code) for code in sorted(changed)]
+        assets, checks = refresh_selection(keys, context.repository_def)
         return dg.RunRequest(
             run_key=f"eurostat-{key}",
             run_config={"resources": {"source": {"config": {"spec": "live"}}}},
@@ -49,25 +53,3 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
         )
 
     return eurostat_release_sensor
-
-
-def changed_selection(codes: list[str], repository_def) -> tuple[list, list]:
-    """Only the changed datasets' raw assets, everything downstream of them (all dbt models),
-    and every quality gate check (both stages validate everything the publication will hold; unchanged datasets
-    are answered from the raw gate's cache)."""
-    from pipelines.defs.dbt.assets import dbt_models
-    from pipelines.defs.eurostat.assets import dataset_key
-
-    graph = repository_def.asset_graph
-    # dbt runs whole: its staging checks are blocking, and a subset of one dbt multi-asset
-    # split around them would depend on itself
-    selection = dg.AssetSelection.assets(*[dataset_key(c) for c in codes]).downstream() | (
-        dg.AssetSelection.assets(*dbt_models.keys)
-    )
-    gate = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
-    assets = sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
-    checks = sorted(
-        {*selection.resolve_checks(graph), *gate},
-        key=lambda k: (k.asset_key.to_user_string(), k.name),
-    )
-    return assets, checks

@@ -94,4 +94,7 @@ def build_defs() -> dg.Definitions:
             asset_key=["raw", "delivery_snapshots"], metadata={"deliveries": len(counts)}
         )
 
-    return dg.Definitions(assets=[*assets, delivery_views])
+    from pipelines.defs.intake.sensors import build_intake_sensor
+
+    sensor = build_intake_sensor({d.code: delivery_key(d) for d in deliveries})
+    return dg.Definitions(assets=[*assets, delivery_views], sensors=[sensor])
