@@ -1,6 +1,7 @@
 """`monitor refresh --source live` end to end against a local stand-in of Eurostat's API:
 a faulty server leaves the previous publication byte-identical; a good one publishes live
-data (is_sample false); a refresh with no new release downloads nothing."""
+Eurostat data (is_sample false, the deliveries without an intake file
+stay labelled sample); a refresh with no new release downloads nothing."""
 
 from __future__ import annotations
 
@@ -71,16 +72,28 @@ def test_live_refresh_faults_then_success_then_nothing_new(published_home, tmp_p
     api.faults.clear()
     good = monitor_cmd("refresh", "--source", "live", home=home, env=env)
     assert good.returncode == 0, good.stdout[-3000:] + good.stderr[-3000:]
-    assert "result: PUBLISHED" in good.stdout and "SAMPLE DATA" not in good.stdout
+    # Eurostat is live; the spreadsheet deliveries have no intake file here, so their kept
+    # SAMPLE snapshots are used, said on the terminal and in the publication's label.
+    assert "result: PUBLISHED" in good.stdout and "SAMPLE DATA" in good.stdout
+    for code in ("training_instruments", "statbel_poverty", "vdab_tightness"):
+        [line] = [x for x in good.stdout.splitlines() if x.strip().startswith(f"- {code} ")]
+        assert "[sample]" in line and "kept snapshot" in line, line
     con = duckdb.connect(str(db), read_only=True)
     try:
         log = con.execute("select status, is_sample, source from publication_log").fetchall()
-        sample_rows = con.execute(
-            "select count(*) filter (where is_sample), count(*) from fct_indicator_values"
-        ).fetchall()[0]
-        modes = con.execute("select distinct mode from dim_snapshot").fetchall()
-        assert log[-1] == ("published", False, "live")
-        assert sample_rows[0] == 0 and sample_rows[1] > 20000 and modes == [("live",)]
+        rows = dict(
+            con.execute(
+                "select source = 'eurostat', list(distinct is_sample) from fct_indicator_values "
+                "where source in ('eurostat', 'vdab', 'statbel') group by all"
+            ).fetchall()
+        )
+        modes = con.execute(
+            "select mode, count(*) from dim_snapshot group by all order by mode"
+        ).fetchall()
+        assert log[-1] == ("published", True, "mixed:live+sample")
+        assert rows[True] == [False]  # no Eurostat value is labelled sample
+        assert rows[False] == [True]  # every delivery value is
+        assert modes == [("live", 24), ("sample", 3)]
     finally:
         con.close()
 

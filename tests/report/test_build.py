@@ -98,22 +98,18 @@ def test_no_sample_banner_for_a_producer_publication(published_db, tmp_path):
     assert pages and not [p for p in pages if "SAMPLE DATA" in p.read_text(encoding="utf-8")]
 
 
-def test_training_instruments_show_once_published(published_db, tmp_path):
+def test_training_page_says_so_when_a_publication_has_no_instruments_mart(published_db, tmp_path):
     db = _copy_db(published_db, tmp_path)
     con = duckdb.connect(str(db))
-    con.execute(
-        "create table mart_training_instruments as select * from (values "
-        "('VOV', 'Vlaams opleidingsverlof', 'demand', 123.4), "
-        "('KMO-portefeuille', 'KMO-portefeuille', 'demand', 45.6)) "
-        "t(instrument_id, name_nl, financing_mode, budget_meur)"
-    )
+    con.execute("drop table mart_training_instruments")
     con.close()
     out = tmp_path / "report"
     build_report(db, out)
-    for page in ("opleiding.html", "en/training.html"):
-        html = (out / page).read_text(encoding="utf-8")
-        assert "Vlaams opleidingsverlof" in html and "financing_mode" in html
-        assert "mart_training_instruments in de gepubliceerde" not in html
+    nl = (out / "opleiding.html").read_text(encoding="utf-8")
+    en = (out / "en" / "training.html").read_text(encoding="utf-8")
+    assert "nog geen deel van de publicatie" in nl and "mart_training_instruments" in nl
+    assert "not yet part of the publication" in en
+    assert "SYNTRA" not in nl  # no instrument row is invented
 
 
 def test_monitor_report_prints_its_build_time(published_home, tmp_path):
