@@ -1,17 +1,18 @@
 """The Dagster code location (`dagster dev -w workspace.yaml` and `monitor refresh` both load
-this): registry -> eurostat ingest (+ microdata aggregates) -> dbt models -> quality gate ->
-publication -> report."""
+this): registry -> eurostat ingest + spreadsheet intake (+ microdata aggregates) -> dbt models ->
+quality gate -> publication -> report."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs import dbt, eurostat, microdata, publication, quality, registry
+from pipelines.defs import dbt, eurostat, intake, microdata, publication, quality, registry
 from pipelines.defs.dbt import assets as dbt_assets
 from pipelines.defs.eurostat import assets as eurostat_assets
 from pipelines.defs.eurostat.freshness import build_freshness_checks, build_freshness_sensor
 from pipelines.defs.eurostat.schedules import eurostat_after_release
 from pipelines.defs.executor import locked_in_process_executor
+from pipelines.defs.intake import assets as intake_assets
 from pipelines.defs.microdata import assets as microdata_assets
 from pipelines.defs.operations.sensors import tag_failed_runs
 from pipelines.defs.progress import progress_logger
@@ -38,6 +39,7 @@ publish_job = dg.define_asset_job(
 defs = dg.Definitions.merge(
     registry_assets.defs,
     eurostat_assets.build_defs(),
+    intake_assets.build_defs(),
     microdata_assets.defs,
     dbt_assets.defs,
     dg.Definitions(asset_checks=[*_gate_checks, *_freshness_checks]),
@@ -52,4 +54,4 @@ defs = dg.Definitions.merge(
     ),
 )
 
-__all__ = ["defs", "dbt", "eurostat", "microdata", "publication", "quality", "registry"]
+__all__ = ["defs", "dbt", "eurostat", "intake", "microdata", "publication", "quality", "registry"]

@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["check", "docs"])
     p.add_argument("--folder", help="registry folder (default: registry/)")
 
+    p = sub.add_parser("intake", help="check spreadsheet deliveries against their templates")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("files", nargs="+")
+    p.add_argument("--code", help="delivery code (default: from the file name)")
+
     p = sub.add_parser(
         "prepare", help="build the dbt manifest Dagster loads (done by make install)"
     )
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.cli.report import run
     elif args.command == "registry":
         from pipelines.cli.registry import run
+    elif args.command == "intake":
+        from pipelines.cli.intake import run
     else:
         from pipelines.cli.prepare import run
     return run(args)

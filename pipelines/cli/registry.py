@@ -1,4 +1,5 @@
-"""`monitor registry check|docs`: validate the registry, or regenerate docs/indicators.md."""
+"""`monitor registry check|docs`: validate the registry, or regenerate docs/indicators.md,
+docs/deliveries.md and the delivery templates in docs/templates/."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 from pipelines.settings import REPO_ROOT
 
 DOCS_FILE = REPO_ROOT / "docs" / "indicators.md"
+DELIVERIES_DOC = REPO_ROOT / "docs" / "deliveries.md"
+TEMPLATES_DIR = REPO_ROOT / "docs" / "templates"
 
 
 def run(args) -> int:
@@ -22,6 +25,11 @@ def run(args) -> int:
 
         DOCS_FILE.write_text(render(reg), encoding="utf-8")
         print(f"wrote {DOCS_FILE} ({len(reg.indicators)} indicators, {len(reg.targets)} targets)")
+        from pipelines.lib.intake.template import render_docs, write_templates
+
+        DELIVERIES_DOC.write_text(render_docs(reg.deliveries), encoding="utf-8")
+        written = write_templates(reg.deliveries, TEMPLATES_DIR)
+        print(f"wrote {DELIVERIES_DOC} and {len(written)} templates in {TEMPLATES_DIR}")
         return 0
     domains: dict[str, int] = {}
     for ind in reg.indicators.values():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 
 def run(args) -> int:
@@ -17,9 +16,8 @@ def run(args) -> int:
             file=sys.stderr,
         )
         return 1
-    started = time.perf_counter()
     built = build_report(where.published_db, where.report_dir, quality_dir=where.quality)
     print(
-        f"report: {built.pages} pages in {time.perf_counter() - started:.1f}s -> {built.path / 'index.html'}"
+        f"report: {built.pages} pages, {built.files} files in {built.seconds:.1f}s -> {built.path / 'index.html'}"
     )
     return 0

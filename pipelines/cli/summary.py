@@ -22,16 +22,22 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     failures = result.get_step_failure_events()
     lines = [f"\nRefresh run {result.run_id} finished in {elapsed_s:.1f}s"]
 
-    raws = {k: v for k, v in materialised.items() if k.startswith("raw/eurostat__")}
+    raws = {k: v for k, v in materialised.items() if k.startswith("raw/") and "snapshot_id" in v}
     lines.append(f"  sources read: {len(raws)} dataset(s)")
-    for key, meta in sorted(raws.items()):
+    for key, meta in sorted(
+        raws.items(), key=lambda kv: (not kv[0].startswith("raw/eurostat__"), kv[0])
+    ):
+        unit = "rows" if "rows" in meta else "obs"  # spreadsheet deliveries count rows
         lines.append(
-            f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} obs, "
+            f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} {unit}, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
     micro = materialised.get("raw/microdata__lfs_aggregates")
     if micro is not None:
         lines.append("  microdata: " + _microdata(micro))
+    skipped = [k for k, m in raws.items() if "skipped the download" in str(_v(m, "note"))]
+    if skipped:
+        lines.append(f"  live: {len(skipped)} dataset(s) unchanged at Eurostat, download skipped")
     if "raw/observations" in materialised:
         lines.append(
             f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
@@ -105,7 +111,10 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"  published: NOTHING — the previous publication at {where.published_db} is unchanged"
         )
     if "publication/report" in materialised:
-        lines.append(f"  report: {_v(materialised['publication/report'], 'path')}")
+        meta = materialised["publication/report"]
+        lines.append(
+            f"  report: {_v(meta, 'path')} ({_v(meta, 'pages')} pages, built in {_v(meta, 'build_seconds')}s)"
+        )
     for f in failures:
         message = root_message(f.event_specific_data.error)
         lines.append(f"  FAILED step {f.step_key}: {message[:500]}")

@@ -56,13 +56,14 @@ class IngestOutcome:
 
 
 def ingest_dataset(
-    spec: SourceSpec, source: str, code: str, entry: dict, where: Paths
+    spec: SourceSpec, source: str, code: str, entry: dict, where: Paths, log=None
 ) -> IngestOutcome:
+    """`log` receives progress lines of a live download (retries, splits, async polling)."""
     live_fetch = None
     if spec.kind == "live":
-        from pipelines.lib.eurostat_api import live_fetcher
+        from pipelines.lib.eurostat import live_fetcher
 
-        live_fetch = live_fetcher()
+        live_fetch = live_fetcher(log=log)
     acquired = acquire(spec, source, code, where.raw, live_fetch=live_fetch)
     snap = acquired.snapshot
     data = snap.read_verified()

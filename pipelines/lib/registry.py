@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class Registry:
     geo_sets: dict[str, list[str]]
     codelists: dict[str, dict[str, Any]]
     folder: Path
+    deliveries: dict[str, Any] = field(default_factory=dict)  # code -> intake.Delivery
 
     def indicator_geos(self, indicator: dict[str, Any]) -> list[str]:
         """The indicator's geographies with named sets (`headline`, `eu_members`) expanded."""
@@ -86,6 +87,7 @@ def load_registry(folder: Path | None = None) -> Registry:
     indicators = _index(docs["indicators"]["indicators"], "id", "indicators.yaml")
     targets = _index(docs["targets"]["targets"], "id", "targets.yaml")
     geographies = _index(docs["geographies"]["geographies"], "code", "geographies.yaml")
+    deliveries = _deliveries(folder, datasets, docs["codelists"]["codelists"])
     registry = Registry(
         datasets=datasets,
         indicators=indicators,
@@ -94,6 +96,7 @@ def load_registry(folder: Path | None = None) -> Registry:
         geo_sets=docs["geographies"]["geo_sets"],
         codelists=docs["codelists"]["codelists"],
         folder=folder,
+        deliveries=deliveries,
     )
     _check(registry)
     return registry
@@ -133,6 +136,25 @@ def _parse_file(path: Path, schema_path: Path) -> dict[str, Any]:
         where = _entry_name(doc, list(err.absolute_path))
         raise RegistryError(f"{path.name}: {where}: {err.message}")
     return doc
+
+
+def _deliveries(folder: Path, datasets: dict, codelists: dict) -> dict[str, Any]:
+    """Spreadsheet deliveries (registry/deliveries/*.yaml) join the datasets, and the codes of
+    their observation dimensions join the code lists, so indicators select from them alike."""
+    from pipelines.lib.intake.spec import DeliverySpecError, load_deliveries
+
+    try:
+        deliveries = load_deliveries(folder)
+    except DeliverySpecError as exc:
+        raise RegistryError(str(exc)) from exc
+    for code, delivery in deliveries.items():
+        if code in datasets:
+            raise RegistryError(f"deliveries/{code}.yaml: code {code!r} is also in datasets.yaml")
+        datasets[code] = delivery.as_dataset()
+        for dim, codes in delivery.codelists().items():
+            known = codelists.setdefault(dim, {"complete": False, "codes": {}})
+            known["codes"] = {**codes, **known["codes"]}
+    return deliveries
 
 
 def _entry_name(doc: Any, path: list[Any]) -> str:
@@ -207,10 +229,17 @@ def _check_gaps(ind: dict, where: str) -> None:
 def _check_indicator_source(reg: Registry, ind: dict, where: str, seen: dict[tuple, str]) -> None:
     source = ind.get("source")
     if "derived" in ind:
+        by = ind["derived"].get("by_breakdown")
         for item in ind["derived"]["inputs"]:
             if item["indicator"] not in reg.indicators:
                 raise RegistryError(
                     f"{where}: derived input {item['indicator']!r} is not an indicator"
+                )
+            breakdowns = {b["id"] for b in reg.indicators[item["indicator"]].get("breakdowns", [])}
+            if by and (by not in breakdowns or "category" in item):
+                raise RegistryError(
+                    f"{where}: by_breakdown {by!r} needs inputs with that breakdown and no category "
+                    f"({item['indicator']!r} has: {', '.join(sorted(breakdowns)) or 'none'})"
                 )
         return
     dataset = reg.datasets.get(source["dataset"])

@@ -153,30 +153,65 @@ def _gaps(reg: Registry) -> pl.DataFrame:
 
 
 def _derived_inputs(reg: Registry) -> pl.DataFrame:
-    rows = [
-        {
-            "indicator_id": ind["id"],
-            "formula": ind["derived"]["formula"],
-            "position": position,
-            "input_indicator": item["indicator"],
-            "input_breakdown": item.get("breakdown", "total"),
-            "input_category": item.get("category", "total"),
-            "scale": float(item.get("scale", 1.0)),
-        }
-        for ind in reg.indicators.values()
-        if "derived" in ind
-        for position, item in enumerate(ind["derived"]["inputs"], start=1)
-    ]
+    """Input rows of each derived indicator: the headline, and with `by_breakdown` one pair
+    per category of that breakdown (output_* name the derived series they make)."""
+    rows = []
+    for ind in reg.indicators.values():
+        if "derived" not in ind:
+            continue
+        derived = ind["derived"]
+        for position, item in enumerate(derived["inputs"], start=1):
+            base = {
+                "indicator_id": ind["id"],
+                "formula": derived["formula"],
+                "position": position,
+                "input_indicator": item["indicator"],
+                "scale": float(item.get("scale", 1.0)),
+            }
+            rows.append(
+                {
+                    **base,
+                    "input_breakdown": item.get("breakdown", "total"),
+                    "input_category": item.get("category", "total"),
+                    "output_breakdown": "total",
+                    "output_category": "total",
+                    "output_category_nl": "totaal",
+                    "output_category_en": "total",
+                }
+            )
+            by = derived.get("by_breakdown")
+            if by:
+                breakdown = _breakdown(reg.indicators[item["indicator"]], by)
+                for code, label in breakdown["categories"].items():
+                    rows.append(
+                        {
+                            **base,
+                            "input_breakdown": by,
+                            "input_category": code,
+                            "output_breakdown": by,
+                            "output_category": code,
+                            "output_category_nl": label["nl"],
+                            "output_category_en": label["en"],
+                        }
+                    )
     schema = {
         "indicator_id": pl.String,
         "formula": pl.String,
         "position": pl.Int32,
         "input_indicator": pl.String,
+        "scale": pl.Float64,
         "input_breakdown": pl.String,
         "input_category": pl.String,
-        "scale": pl.Float64,
+        "output_breakdown": pl.String,
+        "output_category": pl.String,
+        "output_category_nl": pl.String,
+        "output_category_en": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def _breakdown(ind: dict[str, Any], breakdown_id: str) -> dict[str, Any]:
+    return next(b for b in ind.get("breakdowns", []) if b["id"] == breakdown_id)
 
 
 def _targets(reg: Registry) -> pl.DataFrame:

@@ -73,7 +73,9 @@ def acquire(
     """Obtain one dataset as a snapshot (new vintage, or the unchanged latest one)."""
     if spec.kind == "live":
         if live_fetch is None:
-            raise SourceError("live fetching needs a client (see pipelines.lib.eurostat_api)")
+            raise SourceError(
+                "live fetching needs a client (see pipelines.lib.eurostat.live_fetcher)"
+            )
         return live_fetch(dataset, raw_root)
     if spec.kind == "asof":
         end_of_day = datetime.combine(spec.as_of + timedelta(days=1), time.min, UTC)

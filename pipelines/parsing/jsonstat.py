@@ -4,6 +4,7 @@ row-major flat index over the dimensions in `id` order, sizes in `size`."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from pipelines.parsing.observations import (
     finish,
     normalise_period,
 )
+from pipelines.parsing.rawbytes import check_utf8, locate
 
 
 def looks_like(data: bytes) -> bool:
@@ -24,10 +26,23 @@ def looks_like(data: bytes) -> bool:
 
 
 def parse(data: bytes, source: str) -> ParsedDataset:
+    """Parse JSON-stat; a structural error names the JSON path and, where found, its line."""
+    try:
+        return _parse(data, source)
+    except ParseError as exc:
+        if exc.line is not None or not exc.column:
+            raise
+        keys = re.split(r"[.\[\]/]+", exc.column.strip("[]"))
+        line, column = locate(data, *[k for k in keys if k])
+        if line is None:
+            raise
+        raise ParseError(source, exc.reason, line, f"{column} ({exc.column})") from exc
+
+
+def _parse(data: bytes, source: str) -> ParsedDataset:
+    check_utf8(data, source)
     try:
         doc = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise ParseError(source, f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise ParseError(source, f"invalid JSON: {exc.msg}", exc.lineno, str(exc.colno)) from exc
     if not isinstance(doc, dict) or doc.get("class") != "dataset":
@@ -47,7 +62,7 @@ def parse(data: bytes, source: str) -> ParsedDataset:
     for k, v in zip(keys, value_list, strict=True):
         if v is not None and not isinstance(v, int | float):
             raise ParseError(
-                source, f"value {v!r} at flat index {k} is not a number", None, "value"
+                source, f"value {v!r} at flat index {k} is not a number", None, f"value[{k}]"
             )
     frame = pl.DataFrame(
         {
@@ -130,7 +145,10 @@ def _sparse(raw: Any, total: int, name: str, source: str) -> dict[int, Any]:
     out_of_range = [k for k in items if k < 0 or k >= total]
     if out_of_range:
         raise ParseError(
-            source, f"'{name}' index {out_of_range[0]} is outside 0..{total - 1}", None, name
+            source,
+            f"'{name}' index {out_of_range[0]} is outside 0..{total - 1}",
+            None,
+            f"{name}[{out_of_range[0]}]",
         )
     return items
 

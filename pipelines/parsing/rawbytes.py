@@ -17,7 +17,24 @@ def decompress(data: bytes, source: str) -> bytes:
     try:
         return gzip.decompress(data)
     except (EOFError, OSError, zlib.error) as exc:
-        raise ParseError(source, f"gzip stream is truncated or corrupt ({exc})") from exc
+        line, column = _end_of_partial(data)
+        raise ParseError(
+            source,
+            f"gzip stream is truncated or corrupt ({exc}); the decompressed text stops here",
+            line,
+            column,
+        ) from exc
+
+
+def _end_of_partial(data: bytes) -> tuple[int, str]:
+    """Line and column (of the decompressed text) where a broken gzip stream stops."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        partial = inflater.decompress(data)
+    except zlib.error:
+        partial = b""
+    line = partial.count(b"\n") + 1
+    return line, str(len(partial) - (partial.rfind(b"\n") + 1) + 1)
 
 
 def strip_bom(data: bytes) -> bytes:
@@ -33,9 +50,10 @@ def check_utf8(data: bytes, source: str) -> None:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ParseError(
             source,
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at character {col}); "
-            "Eurostat TSV, SDMX-CSV and JSON-stat are UTF-8",
+            f"not UTF-8 (byte 0x{data[exc.start]:02x}); Eurostat TSV, SDMX-CSV and JSON-stat "
+            "are UTF-8",
             line,
+            str(col),
         ) from exc
 
 
@@ -48,4 +66,15 @@ def first_line(data: bytes) -> str:
 
 def require_content(data: bytes, source: str) -> None:
     if not data.strip():
-        raise ParseError(source, "file is empty", 1)
+        raise ParseError(source, "file is empty", 1, "1")
+
+
+def locate(data: bytes, *keys: str) -> tuple[int | None, int | None]:
+    """Line and column of `"key1"`, then of `"key2"` after it, ...: for errors in JSON."""
+    at = 0
+    for key in keys:
+        found = data.find(f'"{key}"'.encode(), at)
+        if found < 0:
+            return None, None
+        at = found
+    return data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1

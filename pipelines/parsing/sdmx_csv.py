@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import datetime
 
@@ -33,16 +34,17 @@ def parse(data: bytes, source: str) -> ParsedDataset:
     header = [c.strip() for c in first_line(data).split(",")]
     for required in ("TIME_PERIOD", "OBS_VALUE"):
         if required not in header:
-            raise ParseError(source, f"SDMX-CSV header lacks the {required} column", 1)
+            raise ParseError(source, f"SDMX-CSV header lacks the {required} column", 1, "1")
     dims = [c for c in header if c not in _META_COLUMNS | _OBS_COLUMNS]
     if not dims:
-        raise ParseError(source, "SDMX-CSV header has no dimension columns", 1)
+        raise ParseError(source, "SDMX-CSV header has no dimension columns", 1, "1")
     try:
         frame = pl.read_csv(
             data, infer_schema=False, has_header=True, raise_if_empty=False, eol_char="\n"
         )
     except pl.exceptions.ComputeError as exc:
         check_utf8(data, source)
+        _find_ragged_row(data, source, len(header))
         raise ParseError(source, f"unreadable SDMX-CSV ({str(exc).splitlines()[0]})") from exc
     frame = frame.rename({c: c.strip() for c in frame.columns})
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars("\r ")).with_row_index("__line", 2)
@@ -85,6 +87,19 @@ def parse(data: bytes, source: str) -> ParsedDataset:
         dataset=_dataset(frame, header),
         last_update=_last_update(frame, source),
     )
+
+
+def _find_ragged_row(data: bytes, source: str, expected: int) -> None:
+    """Slow path, only after polars refused the file: name the first row with extra fields."""
+    lines = data.decode("utf-8").splitlines()
+    for number, row in enumerate(csv.reader(lines), start=1):
+        if row and len(row) > expected:
+            raise ParseError(
+                source,
+                f"row has {len(row)} fields, the header has {expected}",
+                number,
+                str(expected + 1),
+            )
 
 
 def _col(header: list[str], name: str) -> str:

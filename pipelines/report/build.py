@@ -1,82 +1,72 @@
-"""Build the static report from the published DuckDB file (read-only) into a folder that
-replaces the previous report in one rename."""
+"""Build the static report from the published DuckDB file (read-only) and swap it in."""
 
 from __future__ import annotations
 
-import html
 import os
-import shutil
-import tempfile
+import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
-import duckdb
+from pipelines.report import data as report_data
+from pipelines.report import downloads, routes, site
+from pipelines.report.i18n import LANGS
+from pipelines.report.markup import Frame
+from pipelines.report.pages import changes, indicator, overview, quality, training
+
+STATIC = Path(__file__).resolve().parent / "static"
+DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 @dataclass(frozen=True)
 class Built:
     path: Path
     pages: int
+    files: int
+    seconds: float
 
 
 def build_report(published_db: Path, out_dir: Path, quality_dir: Path | None = None) -> Built:
-    con = duckdb.connect(str(published_db), read_only=True)
-    try:
-        info = con.execute("select * from publication_info").fetchall()[0]
-        rows = con.execute(
-            """
-            with latest as (
-                select indicator_id, geo, max(period) as period
-                from fct_indicator_values
-                where breakdown = 'total' and value is not null
-                group by all
-            )
-            select i.indicator_id, i.name_nl, i.domain, i.unit, f.geo, f.period, f.value, f.flags
-            from latest l
-            join fct_indicator_values f using (indicator_id, geo, period)
-            join dim_indicator i using (indicator_id)
-            where f.breakdown = 'total' and f.geo in ('BE2', 'BE', 'EU27_2020')
-            order by i.domain, i.indicator_id, f.geo
-            """
-        ).fetchall()
-    finally:
-        con.close()
-    publication_id, published_at, is_sample = info[0], info[1], info[2]
-    banner = (
-        '<p class="sample" role="alert"><strong>SAMPLE DATA</strong> — synthetic figures for '
-        "demonstration; not published statistics.</p>"
-        if is_sample
-        else ""
-    )
-    body = "\n".join(
-        f"<tr><td>{html.escape(r[1])}</td><td>{r[2]}</td><td>{r[4]}</td><td>{r[5]}</td>"
-        f"<td>{r[6]:.1f}</td><td>{r[3]}</td><td>{html.escape(r[7] or '')}</td></tr>"
-        for r in rows
-    )
-    page = f"""<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Vlaamse beleidsmonitor</title>
-<style>body{{font-family:sans-serif;margin:2rem;color:#111}} .sample{{background:#fde68a;padding:.5rem;border:2px solid #92400e}}
-table{{border-collapse:collapse}} td,th{{border:1px solid #999;padding:.25rem .5rem}}</style></head>
-<body><header>{banner}<h1>Vlaamse beleidsmonitor</h1>
-<p>Publicatie {html.escape(publication_id)}, {published_at:%Y-%m-%d %H:%M} UTC</p></header>
-<main><table><caption>Laatste waarde per indicator</caption>
-<thead><tr><th>Indicator</th><th>Domein</th><th>Gebied</th><th>Periode</th><th>Waarde</th><th>Eenheid</th><th>Vlaggen</th></tr></thead>
-<tbody>{body}</tbody></table></main></body></html>
-"""
-    return _swap_in(out_dir, {"index.html": page})
+    """Every page in Dutch and English, the downloads and the assets; timed."""
+    started = time.perf_counter()
+    data = report_data.load(published_db)
+    files = render_site(data, out_dir, quality_dir, published_db.name)
+    site.swap_in(out_dir, files)
+    pages = sum(name.endswith(".html") for name in files)
+    return Built(out_dir, pages, len(files), time.perf_counter() - started)
 
 
-def _swap_in(out_dir: Path, files: dict[str, str]) -> Built:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out_dir.parent))
-    for name, text in files.items():
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return Built(out_dir, len(files))
+def render_site(
+    data: report_data.ReportData, out_dir: Path, quality_dir: Path | None, db_name: str
+) -> dict[str, str | bytes]:
+    pub = data.publication
+    frame = Frame(
+        publication_id=pub["publication_id"],
+        published_at=pub["published_at"].astimezone(UTC),
+        is_sample=bool(pub["is_sample"]),
+        code_version=pub["code_version"] or "",
+        db_name=db_name,
+    )
+    docs = _data_docs_link(out_dir, quality_dir)
+    files: dict[str, str | bytes] = {
+        routes.CSS: (STATIC / "report.css").read_text(encoding="utf-8"),
+        routes.JS: (STATIC / "filter.js").read_text(encoding="utf-8"),
+    }
+    for lang in LANGS:
+        files |= overview.render(data, frame, lang)
+        files |= indicator.render(data, frame, lang)
+        files |= training.render(data, frame, lang)
+        files |= changes.render(data, frame, lang)
+        files |= quality.render(data, frame, lang, docs)
+    for ind in data.indicators:
+        files |= downloads.indicator_files(data, ind)
+    comparison = changes.compare(data.log, pub["publication_id"])
+    files |= downloads.revisions_file(changes.revisions_since(data, comparison))
+    return files
+
+
+def _data_docs_link(out_dir: Path, quality_dir: Path | None) -> str | None:
+    """The GX Data Docs index relative to the site root, when it exists."""
+    if quality_dir is None or not (quality_dir / DATA_DOCS).is_file():
+        return None
+    return Path(os.path.relpath(quality_dir / DATA_DOCS, out_dir)).as_posix()

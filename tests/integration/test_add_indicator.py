@@ -30,7 +30,7 @@ def test_readme_example_indicator_is_published(tmp_path, published_home):
     env = {"MONITOR_REGISTRY_DIR": str(registry)}
 
     check = monitor_cmd("registry", "check", "--folder", str(registry), home=home)
-    assert check.returncode == 0 and "31 indicators" in check.stdout, check.stdout + check.stderr
+    assert check.returncode == 0 and "36 indicators" in check.stdout, check.stdout + check.stderr
     result = monitor_cmd("refresh", home=home, env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

@@ -13,6 +13,7 @@ from pipelines.definitions import defs
 from pipelines.defs.eurostat.assets import dataset_key
 from pipelines.defs.eurostat.freshness import build_freshness_checks
 from pipelines.defs.operations.sensors import tag_failed_runs
+from pipelines.lib.registry import load_registry
 from tests.conftest import copy_sample, monitor_cmd
 
 
@@ -107,4 +108,44 @@ def test_status_lists_runs_and_names_what_failed(published_home, tmp_path):
     assert "FAILURE" in runs[1] and "not published" in runs[1] and "source dir:" in runs[1]
     assert "failed at models_quality_gate" in runs[2] and "fct.pct_range" in runs[2]
     assert "SUCCESS" in runs[3] and "published" in runs[3]
-    assert "Freshness: 24 of 24 dataset(s) fresh" in status.stdout
+    datasets = len(load_registry().datasets)  # Eurostat datasets and spreadsheet deliveries
+    assert f"Freshness: {datasets} of {datasets} dataset(s) fresh" in status.stdout
+
+
+def test_intake_sensor_refreshes_only_a_new_or_changed_delivery(tmp_path, monkeypatch):
+    from pipelines.lib.intake.locate import SAMPLE_FOLDER
+
+    monkeypatch.setenv("MONITOR_INTAKE_DIR", str(tmp_path / "intake"))
+    (tmp_path / "intake").mkdir()
+    sensor = defs.get_sensor_def("intake_folder_sensor")
+    with dg.instance_for_test() as instance:
+        first = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
+        assert isinstance(first, dg.SkipReason)
+        shutil.copy(
+            SAMPLE_FOLDER / "SAMPLE_vdab_tightness.csv", tmp_path / "intake" / "vdab_tightness.csv"
+        )
+        context = dg.build_sensor_context(instance=instance, definitions=defs)
+        request = sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        selected = {k.to_user_string() for k in request.asset_selection}
+        assert "raw/vdab__vdab_tightness" in selected
+        assert not any(
+            k.startswith("raw/eurostat__") or k.startswith("raw/partner__") for k in selected
+        )
+        assert {"marts/fct_indicator_values", "publication/monitor_db"} <= selected
+        # the same file again is no news; a changed one is
+        again = sensor(
+            dg.build_sensor_context(instance=instance, definitions=defs, cursor=context.cursor)
+        )
+        assert isinstance(again, dg.SkipReason)
+        with open(tmp_path / "intake" / "vdab_tightness.csv", "a") as handle:
+            handle.write("\n")
+        changed = sensor(
+            dg.build_sensor_context(instance=instance, definitions=defs, cursor=context.cursor)
+        )
+        assert isinstance(changed, dg.RunRequest) and changed.run_key != request.run_key
+    job = defs.resolve_job_def("refresh").get_subset(
+        asset_selection=set(request.asset_selection),
+        asset_check_selection=set(request.asset_check_keys),
+    )
+    assert job is not None

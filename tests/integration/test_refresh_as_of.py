@@ -44,6 +44,29 @@ def store_past_vintages(raw_root) -> None:
         )
 
 
+def store_past_deliveries(raw_root) -> None:
+    """A June vintage of every spreadsheet delivery: the sample rows, as a producer's file."""
+    from pipelines.lib.intake.ingest import check_file
+    from pipelines.lib.intake.locate import SAMPLE_FOLDER
+    from pipelines.lib.intake.template import csv_text
+    from pipelines.lib.registry import load_registry
+
+    for code, delivery in load_registry().deliveries.items():
+        (path,) = SAMPLE_FOLDER.glob(f"SAMPLE_{code}.*")
+        _, frame = check_file(delivery, path)
+        rows = [{**r, "data_label": "delivered"} for r in frame.to_dicts()]
+        store_snapshot(
+            raw_root,
+            source=delivery.source,
+            dataset=code,
+            data=csv_text(delivery, rows).encode(),
+            filename=f"{code}.csv",
+            mode="dir",
+            origin="test: June vintage",
+            retrieved_at=PAST,
+        )
+
+
 def sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -51,6 +74,7 @@ def sha(path) -> str:
 def test_as_of_rebuilds_a_past_vintage_beside_the_current_publication(tmp_path):
     home = tmp_path / "home"
     store_past_vintages(home / "raw")
+    store_past_deliveries(home / "raw")
     monitor_cmd("refresh", home=home, check=True)
     current = home / "published" / "monitor.duckdb"
     before = sha(current)

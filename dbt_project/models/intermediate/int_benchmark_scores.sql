@@ -36,7 +36,7 @@ with_change as (
         and previous.geo = annual.geo
         and previous.year = annual.year - 1
     -- counts of people depend on country size: only rates and per-inhabitant values compare
-    where indicators.unit not in ('thousand_persons', 'persons')
+    where indicators.unit not in ('thousand_persons', 'persons', 'count', 'eur')
 ),
 
 members as (

@@ -1,4 +1,5 @@
--- Derived indicators (registry `derived:`), e.g. gender employment gap = men - women.
+-- Derived indicators (registry `derived:`), e.g. gender employment gap = men - women; with
+-- `by_breakdown` also per category of that breakdown (tightness by education level).
 with
 
 inputs as (
@@ -19,6 +20,10 @@ input_values as (
         inputs.formula,
         inputs.position,
         inputs.scale,
+        coalesce(inputs.output_breakdown, 'total') as output_breakdown,
+        coalesce(inputs.output_category, 'total') as output_category,
+        coalesce(inputs.output_category_nl, 'totaal') as output_category_nl,
+        coalesce(inputs.output_category_en, 'total') as output_category_en,
         base.geo,
         base.period,
         base.period_year,
@@ -44,10 +49,10 @@ second_input as (
 combined as (
     select
         first_input.indicator_id,
-        'total' as breakdown,
-        'total' as category,
-        'totaal' as category_nl,
-        'total' as category_en,
+        first_input.output_breakdown as breakdown,
+        first_input.output_category as category,
+        first_input.output_category_nl as category_nl,
+        first_input.output_category_en as category_en,
         first_input.geo,
         first_input.period,
         first_input.period_year,
@@ -64,7 +69,7 @@ combined as (
             else first_input.snapshot_id || ',' || second_input.snapshot_id
         end as input_snapshot_ids
     from first_input
-    inner join second_input using (indicator_id, geo, period)
+    inner join second_input using (indicator_id, output_breakdown, output_category, geo, period)
     inner join indicator_geos
         on indicator_geos.indicator_id = first_input.indicator_id
         and indicator_geos.geo = first_input.geo

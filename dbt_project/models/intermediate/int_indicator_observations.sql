@@ -1,8 +1,13 @@
--- Observations selected for each registry indicator series, every loaded vintage.
+-- Observations selected for each registry indicator series, every loaded vintage (Eurostat
+-- datasets and spreadsheet deliveries alike).
 with
 
 observations as (
-    select * from {{ ref('stg_eurostat__observations') }}
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    from {{ ref('stg_eurostat__observations') }}
+    union all
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    from {{ ref('stg_intake__observations') }}
 ),
 
 series as (

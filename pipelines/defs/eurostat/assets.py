@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines.defs.eurostat.sensors import build_release_sensor
 from pipelines.defs.resources import SourceResource
 from pipelines.lib.registry import load_registry
 from pipelines.settings import paths
@@ -40,7 +41,9 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
         from pipelines.lib.ingest import ingest_dataset  # parsers and DuckDB: at run time
 
-        outcome = ingest_dataset(source.parsed(), SOURCE, code, entry, paths().ensure())
+        outcome = ingest_dataset(
+            source.parsed(), SOURCE, code, entry, paths().ensure(), log=context.log.info
+        )
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")
         context.log.info(outcome.summary())
@@ -122,4 +125,6 @@ def build_defs() -> dg.Definitions:
             asset_key=["raw", "snapshots"], metadata={"datasets": len(counts)}
         )
 
-    return dg.Definitions(assets=[*dataset_assets, raw_views])
+    return dg.Definitions(
+        assets=[*dataset_assets, raw_views], sensors=[build_release_sensor(codes)]
+    )

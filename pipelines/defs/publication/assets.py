@@ -74,9 +74,14 @@ def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
     where = paths()
     built = build_report(where.published_db, where.report_dir, quality_dir=where.quality)
-    context.log.info(f"report: {built.pages} pages in {built.path}")
+    context.log.info(f"report: {built.pages} pages built in {built.seconds:.2f}s into {built.path}")
     return dg.MaterializeResult(
-        metadata={"path": str(built.path / "index.html"), "pages": built.pages}
+        metadata={
+            "path": str(built.path / "index.html"),
+            "pages": built.pages,
+            "files": built.files,
+            "build_seconds": round(built.seconds, 2),
+        }
     )
 
 

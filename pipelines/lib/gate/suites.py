@@ -75,6 +75,10 @@ def build_suites(
             for code, dataset in reg.datasets.items():
                 if dataset["source"] == meta["per_dataset"]:
                     suites.append(_raw_suite(doc, reg, code, profiles.get(code, {})))
+        elif meta.get("per_delivery"):
+            from pipelines.lib.gate.delivery_suites import delivery_suite
+
+            suites += [delivery_suite(doc, d) for d in reg.deliveries.values()]
         else:
             extra = registry_expectations(reg).get(doc["name"], [])
             suites.append(

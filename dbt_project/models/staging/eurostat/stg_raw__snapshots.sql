@@ -1,7 +1,18 @@
+-- Provenance of every stored vintage: Eurostat datasets and spreadsheet deliveries alike.
 with
 
-source as (
+eurostat as (
     select * from {{ source('raw', 'snapshots') }}
+),
+
+deliveries as (
+    select * from {{ source('raw', 'delivery_snapshots') }}
+),
+
+unioned as (
+    select * from eurostat
+    union all by name
+    select * from deliveries
 ),
 
 renamed as (
@@ -21,7 +32,7 @@ renamed as (
         observations,
         loaded_at,
         is_current
-    from source
+    from unioned
 )
 
 select * from renamed

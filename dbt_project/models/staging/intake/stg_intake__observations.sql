@@ -1,0 +1,23 @@
+with
+
+source as (
+    select * from {{ source('raw', 'delivery_observations') }}
+),
+
+renamed as (
+    select
+        dataset,
+        snapshot_id,
+        dims,
+        array_to_string(
+            list_sort(list_transform(map_entries(dims), lambda e: e.key || '=' || e.value)), ','
+        ) as series_key,
+        geo,
+        time as period,
+        cast(time as integer) as period_year,
+        value,
+        coalesce(flags, '') as flags
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,11 @@
+"""Spreadsheet intake: deliveries (XLSX or CSV) from a template in registry/deliveries/,
+checked for safety, validated cell by cell, snapshotted and loaded into the raw schema.
+
+    locate (sample / dir:PATH / intake folder / kept snapshot) -> safety -> read -> validate
+    -> snapshot -> load raw."<source>__<code>" (+ __vintages) -> raw.delivery_* views
+"""
+
+from pipelines.lib.intake.problems import DeliveryError, Problem
+from pipelines.lib.intake.spec import Delivery, load_deliveries
+
+__all__ = ["Delivery", "DeliveryError", "Problem", "load_deliveries"]

@@ -1,0 +1,160 @@
+"""A validated delivery into the raw schema, every vintage kept (the Eurostat pattern):
+
+raw."<source>__<code>"            one row per delivered row and vintage, typed columns
+raw."<source>__<code>__vintages"  provenance per vintage; is_current marks the one in use
+raw.delivery_observations         view: each row's measures as observations (dims map)
+raw.delivery_snapshots            view: the vintages of every delivery
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.intake.spec import Delivery
+from pipelines.lib.snapshots import Snapshot
+from pipelines.lib.warehouse import raw_table, vintages_table
+
+SQL_TYPES = {
+    "string": "varchar",
+    "code": "varchar",
+    "integer": "bigint",
+    "number": "double",
+    "boolean": "boolean",
+}
+POLARS_TYPES = {
+    "string": pl.String,
+    "code": pl.String,
+    "integer": pl.Int64,
+    "number": pl.Float64,
+    "boolean": pl.Boolean,
+}
+
+
+def rows_frame(delivery: Delivery, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    schema = {
+        "row_number": pl.Int64,
+        **{c["name"]: POLARS_TYPES[c["type"]] for c in delivery.columns},
+    }
+    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+
+
+def load_delivery(
+    con: duckdb.DuckDBPyConnection, delivery: Delivery, snapshot: Snapshot, frame: pl.DataFrame
+) -> bool:
+    """Load one vintage and mark it current, in one transaction; False when it was loaded
+    before (only the current marker moves)."""
+    rows, vint = (
+        raw_table(delivery.source, delivery.code),
+        vintages_table(delivery.source, delivery.code),
+    )
+    columns = ", ".join(f'"{c["name"]}" {SQL_TYPES[c["type"]]}' for c in delivery.columns)
+    meta = snapshot.meta
+    con.execute("begin transaction")
+    try:
+        con.execute("create schema if not exists raw")
+        con.execute(
+            f"create table if not exists {rows} (snapshot_id varchar, row_number bigint, {columns})"
+        )
+        present = {r[0] for r in con.execute(f"select * from {rows} limit 0").description}
+        for col in delivery.columns:  # a template that gained a column keeps older vintages
+            if col["name"] not in present:
+                con.execute(
+                    f'alter table {rows} add column "{col["name"]}" {SQL_TYPES[col["type"]]}'
+                )
+        con.execute(
+            f"""create table if not exists {vint} (
+                snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
+                is_sample boolean, origin varchar, file varchar, retrieved_at timestamptz,
+                sha256 varchar, bytes bigint, format varchar, last_update timestamp,
+                observations bigint, loaded_at timestamptz, is_current boolean)"""
+        )
+        known = con.execute(
+            f"select count(*) from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
+        )
+        is_new = known.fetchall()[0][0] == 0
+        if is_new:
+            con.register("incoming", frame.to_arrow())
+            names = ", ".join(f'"{c}"' for c in frame.columns)
+            con.execute(
+                f"insert into {rows} (snapshot_id, {names}) select ?, {names} from incoming",
+                [meta["snapshot_id"]],
+            )
+            con.unregister("incoming")
+            con.execute(
+                f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, false)",
+                [
+                    meta["snapshot_id"], delivery.source, delivery.code, meta["mode"],
+                    meta["is_sample"], meta["origin"], meta["file"], meta["retrieved_at"],
+                    meta["sha256"], meta["bytes"], meta["file"].rsplit(".", 1)[-1].lower(),
+                    frame.height, datetime.now(UTC),
+                ],
+            )  # fmt: skip
+        con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return is_new
+
+
+def observation_selects(delivery: Delivery) -> list[str]:
+    """One SELECT per measure, giving raw.observations' columns (reshaping only)."""
+    obs = delivery.observations
+    dims = obs.get("dimensions", [])
+    geo = f't."{obs["geo_column"]}"' if "geo_column" in obs else f"'{obs['geo']}'"
+    flags = [
+        f"case when t.\"{col}\" then '{letter}' end" for col, letter in obs.get("flags", {}).items()
+    ]
+    flag_sql = f"concat_ws('', {', '.join(flags)})" if flags else "''"
+    out = []
+    for measure, column in obs["measures"].items():
+        keys = ", ".join(f"'{k}'" for k in ["measure", *dims])
+        values = ", ".join([f"'{measure}'", *(f't."{d}"' for d in dims)])
+        out.append(
+            f"select '{delivery.source}' as source, '{delivery.code}' as dataset, t.snapshot_id, "
+            f"map([{keys}]::varchar[], [{values}]::varchar[]) as dims, {geo} as geo, "
+            f'cast(t."{obs["period"]}" as varchar) as time, cast(t."{column}" as double) as value, '
+            f"{flag_sql} as flags from {raw_table(delivery.source, delivery.code)} t"
+        )
+    return out
+
+
+def refresh_delivery_views(
+    con: duckdb.DuckDBPyConnection, deliveries: list[Delivery]
+) -> dict[str, int]:
+    """(Re)create raw.delivery_observations and raw.delivery_snapshots; current rows per
+    delivery. A delivery never loaded is an error (its ingest must run first)."""
+    existing = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    missing = [
+        f"{d.source}__{d.code}" for d in deliveries if f"{d.source}__{d.code}" not in existing
+    ]
+    if missing:
+        raise RuntimeError(f"raw delivery tables missing (ingest them first): {', '.join(missing)}")
+    empty_obs = (
+        "select null::varchar as source, null::varchar as dataset, null::varchar as snapshot_id, "
+        "null::map(varchar, varchar) as dims, null::varchar as geo, null::varchar as time, "
+        "null::double as value, null::varchar as flags where false"
+    )
+    selects = [s for d in deliveries for s in observation_selects(d)] or [empty_obs]
+    con.execute(
+        "create or replace view raw.delivery_observations as " + " union all ".join(selects)
+    )
+    snaps = [f"select * from {vintages_table(d.source, d.code)}" for d in deliveries]
+    if snaps:
+        con.execute("create or replace view raw.delivery_snapshots as " + " union all ".join(snaps))
+    counts = {}
+    for d in deliveries:
+        counts[d.code] = con.execute(
+            f"select count(*) from {raw_table(d.source, d.code)} r join "
+            f"{vintages_table(d.source, d.code)} v on v.snapshot_id = r.snapshot_id and v.is_current"
+        ).fetchall()[0][0]
+    return counts

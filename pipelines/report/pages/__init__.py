@@ -1,0 +1,1 @@
+"""The report's pages, one module per kind of page."""

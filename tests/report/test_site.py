@@ -1,0 +1,237 @@
+"""HTML-level checks on the report the sample refresh published: pages, links, languages,
+the SAMPLE banner, charts with data tables, nothing loaded from elsewhere."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+import duckdb
+
+URL_ATTRS = ("href", "src", "srcset", "action", "data", "poster", "xlink:href", "formaction")
+
+
+def _query(db, sql, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_indicator_has_a_page_in_dutch_and_english(report_dir, published_db):
+    ids = {r[0] for r in _query(published_db, "select indicator_id from dim_indicator")}
+    assert len(ids) >= 30
+    assert {p.stem for p in (report_dir / "indicator").glob("*.html")} == ids
+    assert {p.stem for p in (report_dir / "en" / "indicator").glob("*.html")} == ids
+
+
+def test_pages_are_well_formed(pages):
+    assert len(pages) >= 2 * (30 + 4)
+    broken = {rel: page.errors[:3] for rel, page in pages.items() if page.errors}
+    assert not broken
+
+
+def test_every_internal_link_resolves(pages, report_dir):
+    missing = []
+    for rel, page in pages.items():
+        for node in page.root.iter():
+            for attr in ("href", "src"):
+                url = node.attrs.get(attr)
+                if url is None or url.startswith(("mailto:", "data:")):
+                    continue
+                parts = urlsplit(url)
+                assert not parts.scheme and not parts.netloc, f"{rel}: external {url}"
+                target_rel = (
+                    rel
+                    if not parts.path
+                    else posixpath.normpath(
+                        posixpath.join(posixpath.dirname(rel), unquote(parts.path))
+                    )
+                )
+                target = (report_dir / target_rel).resolve()
+                if not target.is_file():
+                    missing.append(f"{rel}: {url}")
+                    continue
+                if parts.fragment and target.suffix == ".html":
+                    target_page = pages.get(target_rel)
+                    ids = (
+                        {n.attrs.get("id") for n in target_page.root.iter()}
+                        if target_page
+                        else set()
+                    )
+                    if parts.fragment not in ids:
+                        missing.append(f"{rel}: {url} (no id {parts.fragment})")
+    assert not missing, missing[:10]
+
+
+def test_nothing_is_loaded_from_another_host(pages, report_dir):
+    offending = []
+    for rel, page in pages.items():
+        for node in page.root.iter():
+            for attr in URL_ATTRS:
+                value = node.attrs.get(attr, "")
+                if re.match(r"\s*(https?:)?//", value):
+                    offending.append(f"{rel}: <{node.tag} {attr}={value}>")
+            if node.tag in ("iframe", "object", "embed", "img", "video", "audio"):
+                offending.append(f"{rel}: <{node.tag}>")
+    for asset in list(report_dir.rglob("*.css")) + list(report_dir.rglob("*.js")):
+        text = asset.read_text(encoding="utf-8")
+        if re.search(r"url\(|@import|https?://|fetch\(|XMLHttpRequest", text):
+            offending.append(str(asset.relative_to(report_dir)))
+    assert not offending, offending[:10]
+
+
+def test_sample_data_is_shown_on_every_page(pages):
+    for rel, page in pages.items():
+        banner = page.root.find("header").find(cls="sample-banner")
+        assert banner is not None and "SAMPLE DATA" in banner.text(), rel
+        assert "SAMPLE DATA" in page.root.find("title").text(), rel
+
+
+def test_every_page_shows_the_publication_time(pages, published_db):
+    pub_id, at = _query(
+        published_db, "select publication_id, published_at at time zone 'UTC' from publication_info"
+    )[0]
+    for rel, page in pages.items():
+        line = page.root.find(cls="publication").text()
+        assert pub_id in line and f"{at:%H:%M} UTC" in line and str(at.year) in line, rel
+
+
+def test_dutch_and_english_versions_point_to_each_other(pages):
+    nl = [r for r in pages if not r.startswith("en/")]
+    en = [r for r in pages if r.startswith("en/")]
+    assert len(nl) == len(en)
+    for rel in nl + en:
+        page = pages[rel]
+        lang = "en" if rel.startswith("en/") else "nl"
+        assert page.html.attrs.get("lang") == lang, rel
+        alternate = page.root.find("link", rel="alternate")
+        other = posixpath.normpath(posixpath.join(posixpath.dirname(rel), alternate.attrs["href"]))
+        assert pages[other].html.attrs["lang"] == alternate.attrs["hreflang"] != lang
+        back = pages[other].root.find("link", rel="alternate").attrs["href"]
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(other), back)) == rel
+    assert (
+        "Werkzaamheidsgraad 20-64 jaar"
+        in pages["indicator/employment_rate_20_64.html"].root.find("h1").text()
+    )
+    assert (
+        "Employment rate 20-64"
+        in pages["en/indicator/employment_rate_20_64.html"].root.find("h1").text()
+    )
+
+
+def test_every_chart_has_a_text_alternative_and_a_data_table(pages):
+    charts = 0
+    for rel, page in pages.items():
+        for svg in page.root.find_all("svg", cls="chart"):
+            charts += 1
+            assert svg.attrs.get("role") == "img", rel
+            ids = svg.attrs["aria-labelledby"].split()
+            labels = [n for n in svg.iter() if n.attrs.get("id") in ids]
+            assert {n.tag for n in labels} == {"title", "desc"} and all(
+                n.text().strip() for n in labels
+            )
+            figure = next(a for a in svg.ancestors() if a.tag == "figure")
+            table = figure.find("table")
+            assert table is not None and table.find("caption").text().strip(), rel
+            series = svg.find_all("g", cls="series")
+            assert len(series) == int(svg.attrs["data-series-count"]) >= 1
+            columns = table.find("thead").find_all("th")
+            assert len(columns) == len(series) + 1, rel
+            points = sum(len(g.find_all(cls="point")) for g in series)
+            cells = [c for c in table.find("tbody").find_all("td") if c.text().strip() != "–"]
+            assert points == len(cells), rel
+    assert charts >= 2 * 30
+
+
+def test_accessible_structure(pages):
+    for rel, page in pages.items():
+        body = page.root.find("body")
+        first_link = body.find("a")
+        assert (
+            first_link.attrs.get("class") == "skip-link" and first_link.attrs["href"] == "#main"
+        ), rel
+        assert page.root.find("main", id="main") is not None
+        assert page.root.find("header") and page.root.find("footer")
+        assert page.root.find("nav").attrs.get("aria-label")
+        assert len(page.root.find_all("h1")) == 1, rel
+        for th in page.root.find_all("th"):
+            assert th.attrs.get("scope") in ("col", "row"), rel
+        for table in page.root.find_all("table"):
+            assert table.find("caption") is not None, rel
+        for select in page.root.find_all("select"):
+            assert page.root.find("label", **{"for": select.attrs["id"]}) is not None
+
+
+def test_scoreboard_lists_every_goal_with_verdict_word_and_icon(pages, published_db):
+    expected = _query(published_db, "select count(*) from mart_target_progress")[0][0]
+    verdicts = dict(
+        _query(published_db, "select distinct verdict, verdict_nl from mart_target_progress")
+    )
+    for rel in ("index.html", "en/index.html"):
+        body = pages[rel].root.find("tbody", **{"data-filter-rows": ""})
+        rows = body.find_all("tr")
+        assert len(rows) == expected
+        for row in rows:
+            assert row.attrs["data-framework"] in ("eu", "be", "vl")
+            assert row.attrs["data-domain"] in ("armoede", "arbeidsmarkt", "opleiding", "")
+            badge = row.find(cls="verdict")
+            assert badge.find("svg") is not None and badge.text().strip()
+            if rel == "index.html":
+                assert badge.text().strip() == verdicts[row.attrs["data-verdict"]]
+    form = pages["index.html"].root.find("form", cls="filters")
+    assert "hidden" in form.attrs, "without JavaScript the filter stays hidden and all rows show"
+
+
+def test_indicator_page_shows_the_progress_inputs(pages, published_db):
+    base, latest, ratio = _query(
+        published_db,
+        "select base_value, latest_value, ratio from mart_target_progress "
+        "where target_id = 'vl2030_employment_80' and geo = 'BE2'",
+    )[0]
+    page = pages["indicator/employment_rate_20_64.html"].root
+    heading = page.find("h3", id="target-vl2030_employment_80")
+    siblings = heading.parent.children[heading.parent.children.index(heading) + 1 :]
+    table = next(n.find("table") for n in siblings if n.find("table") is not None)
+    text = table.text()
+    assert f"{ratio:.2f}".replace(".", ",") in text
+    assert f"{base:.1f}".replace(".", ",") in text and f"{latest:.1f}".replace(".", ",") in text
+    assert "Verhouding R" in text and "Gemeten groei per jaar" in text
+
+
+def test_training_page_shows_every_published_instrument(pages, published_db):
+    rows = _query(published_db, "select instrument, financing_mode from mart_training_instruments")
+    assert len(rows) >= 10
+    for page in ("opleiding.html", "en/training.html"):
+        root = pages[page].root
+        assert root.find(cls="notice") is None or "mart_training_instruments" not in (
+            root.find(cls="notice").text()
+        )
+        text = root.text()
+        for instrument, mode in rows:
+            assert instrument in text and mode in text, (page, instrument)
+
+
+def test_quality_page_shows_the_gate_and_links_the_data_docs(pages, published_db, published_home):
+    checks = _query(published_db, "select count(*) from quality_results")[0][0]
+    page = pages["kwaliteit.html"].root
+    assert f"{checks} controles" in page.find(cls="gate").text()
+    docs = (
+        published_home
+        / "quality"
+        / "gx"
+        / "uncommitted"
+        / "data_docs"
+        / "local_site"
+        / "index.html"
+    )
+    assert docs.is_file()
+    links = [a.attrs["href"] for a in page.find_all("a") if "data_docs" in a.attrs.get("href", "")]
+    assert links and not links[0].startswith("/")
+
+
+def test_changes_page_of_a_first_publication(pages):
+    text = pages["wijzigingen.html"].root.find("main").text()
+    assert "eerste publicatie" in text and "Geen herziene cijfers" in text
