@@ -82,7 +82,7 @@ def _sources_differ(spec, where: Paths, last: dict) -> str | None:
     published = {s["dataset"]: s for s in last.get("snapshots", [])}
     reg = load_registry()
     expected = {code: d for code, d in reg.datasets.items() if d["source"] == "eurostat"}
-    if set(published) != set(expected):
+    if set(published) != set(expected) | set(reg.deliveries):
         return "the registry's datasets differ from the published snapshots"
     folder = SAMPLE_DIR / "eurostat" if spec.kind == "sample" else spec.path
     for code in expected:
@@ -95,10 +95,36 @@ def _sources_differ(spec, where: Paths, last: dict) -> str | None:
         mode = (
             "sample" if spec.kind == "sample" or path.name.upper().startswith("SAMPLE_") else "dir"
         )
-        snap = published[code]
-        if snap["mode"] != mode or hashlib.sha256(path.read_bytes()).hexdigest() != snap["sha256"]:
+        if _differs(published[code], mode, path):
             return f"{code}: {path.name} differs from the published snapshot"
+    return _deliveries_differ(spec, reg.deliveries, published)
+
+
+def _deliveries_differ(spec, deliveries: dict, published: dict) -> str | None:
+    """Each spreadsheet delivery is found where its ingest would look (pipelines.lib.intake)."""
+    from pipelines.lib.intake.locate import find, folders
+    from pipelines.lib.intake.problems import DeliveryError
+
+    for code in deliveries:
+        try:
+            found = next(
+                (f for folder, kind in folders(spec) if (f := find(code, folder, kind))), None
+            )
+        except DeliveryError as exc:
+            return str(exc)
+        if found is None:
+            return f"no file for {code} in the delivery folders"
+        mode = "sample" if found.is_sample else found.origin_kind
+        if _differs(published[code], mode, found.path):
+            return f"{code}: {found.path.name} differs from the published snapshot"
     return None
+
+
+def _differs(snapshot: dict, mode: str, path) -> bool:
+    return (
+        snapshot["mode"] != mode
+        or hashlib.sha256(path.read_bytes()).hexdigest() != snapshot["sha256"]
+    )
 
 
 def _databases_differ(where: Paths, last: dict) -> str | None:
@@ -116,12 +142,7 @@ def _databases_differ(where: Paths, last: dict) -> str | None:
             return "the published file is not the last publication"
         con = duckdb.connect(str(where.warehouse_db), read_only=True)
         try:
-            vintages = sorted(
-                r[0]
-                for r in con.execute(
-                    "select snapshot_id from raw.snapshots where is_current"
-                ).fetchall()
-            )
+            vintages = sorted(_current_vintages(con))
             marts = fingerprint(con, mart_tables(con))
         finally:
             con.close()
@@ -132,3 +153,23 @@ def _databases_differ(where: Paths, last: dict) -> str | None:
     if marts != last.get("gate_fingerprint"):
         return "the warehouse's marts differ from what the gate passed"
     return None
+
+
+def _current_vintages(con) -> list[str]:
+    """Current snapshot ids of Eurostat datasets and of spreadsheet deliveries."""
+    ids = [
+        r[0]
+        for r in con.execute("select snapshot_id from raw.snapshots where is_current").fetchall()
+    ]
+    has_deliveries = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'delivery_snapshots'"
+    ).fetchone()[0]
+    if has_deliveries:
+        ids += [
+            r[0]
+            for r in con.execute(
+                "select snapshot_id from raw.delivery_snapshots where is_current"
+            ).fetchall()
+        ]
+    return ids

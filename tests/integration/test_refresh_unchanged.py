@@ -32,7 +32,7 @@ def home(published_home, tmp_path, monkeypatch):
 def test_unchanged_sample_is_skipped(home):
     unchanged, reason = check(SourceSpec.parse("sample"), paths())
     assert reason == "" and unchanged is not None
-    assert unchanged.datasets == 24
+    assert unchanged.datasets == 27  # 24 Eurostat datasets and 3 spreadsheet deliveries
 
 
 def test_a_changed_raw_file_is_not_skipped(home, tmp_path):
@@ -41,6 +41,26 @@ def test_a_changed_raw_file_is_not_skipped(home, tmp_path):
     path.write_text(path.read_text() + "\n")
     unchanged, reason = check(SourceSpec.parse(f"dir:{folder}"), paths())
     assert unchanged is None and "ilc_li41" in reason
+
+
+def test_a_changed_delivery_in_the_intake_folder_is_not_skipped(home, tmp_path, monkeypatch):
+    """Eurostat files as published, one delivery changed: the refresh must run for it."""
+    folder = copy_sample(tmp_path / "files")
+    intake = tmp_path / "intake"
+    intake.mkdir()
+    monkeypatch.setenv("MONITOR_INTAKE_DIR", str(intake))
+    for name in ("SAMPLE_statbel_poverty.csv", "SAMPLE_training_instruments.xlsx"):
+        shutil.copy(REPO_ROOT / "pipelines/sample/intake" / name, intake / name)
+    unchanged, reason = check(SourceSpec.parse(f"dir:{folder}"), paths())
+    assert unchanged is None and reason == "no file for vdab_tightness in the delivery folders"
+    changed = (REPO_ROOT / "pipelines/sample/intake/SAMPLE_vdab_tightness.csv").read_text()
+    (intake / "SAMPLE_vdab_tightness.csv").write_text(changed.replace(",98000,", ",98001,"))
+    unchanged, reason = check(SourceSpec.parse(f"dir:{folder}"), paths())
+    assert unchanged is None
+    assert reason == "vdab_tightness: SAMPLE_vdab_tightness.csv differs from the published snapshot"
+    shutil.copy(REPO_ROOT / "pipelines/sample/intake/SAMPLE_vdab_tightness.csv", intake)
+    unchanged, reason = check(SourceSpec.parse(f"dir:{folder}"), paths())
+    assert reason == "" and unchanged is not None  # the published bytes again
 
 
 def test_live_source_is_never_skipped_before_fetching(home):

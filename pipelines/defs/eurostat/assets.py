@@ -76,12 +76,17 @@ def build_defs() -> dg.Definitions:
     reg = load_registry()
     codes = [c for c, d in reg.datasets.items() if d["source"] == SOURCE]
     dataset_assets = [build_dataset_asset(c, reg.datasets[c]) for c in codes]
+    # The no-change check in raw_views must see every vintage of this run: it also waits for
+    # the spreadsheet deliveries (their keys, as pipelines.defs.intake names them).
+    ingested = [dataset_key(c) for c in codes] + [
+        dg.AssetKey(["raw", f"{d.source}__{d.code}"]) for d in reg.deliveries.values()
+    ]
 
     @dg.multi_asset(
         specs=[
             dg.AssetSpec(
                 ["raw", "observations"],
-                deps=[dataset_key(c) for c in codes],
+                deps=ingested,
                 group_name="raw",
                 description="View raw.observations: all datasets' observations (every vintage).",
                 kinds={"duckdb"},
@@ -90,7 +95,7 @@ def build_defs() -> dg.Definitions:
             ),
             dg.AssetSpec(
                 ["raw", "snapshots"],
-                deps=[dataset_key(c) for c in codes],
+                deps=ingested,
                 group_name="raw",
                 description="View raw.snapshots: provenance of every stored vintage; is_current marks the one in use.",
                 kinds={"duckdb"},
