@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint ui bench clean
+.PHONY: install run test test-fast lint ui bench audit lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	$(BIN)/monitor prepare
 	@touch $(STAMP)
 
@@ -19,9 +19,11 @@ install: $(STAMP)
 run: install
 	$(BIN)/monitor refresh --source sample
 
-## Install everything, then run the whole test suite (slow and reliability trials included).
+## Install everything, then run the whole test suite (slow and reliability trials included)
+## on both cores (pytest-xdist; JOBS=1 for one process).
+JOBS ?= 2
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not reliability and not browser"
@@ -38,6 +40,14 @@ bench: install
 ## The Dagster UI on http://127.0.0.1:3000 with the same definitions `monitor refresh` runs.
 ui: install
 	DAGSTER_HOME=$(CURDIR)/warehouse/dagster $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+## Known vulnerabilities in the locked dependencies (pip-audit; says what it could not audit).
+audit: install
+	$(BIN)/python scripts/audit.py requirements.lock
+
+## Re-pin every installed package after a change to pyproject.toml's ranges.
+lock:
+	$(BIN)/pip freeze --exclude-editable > requirements.lock
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

@@ -73,3 +73,27 @@ def copy_sample(target: Path) -> Path:
     for path in SAMPLE_EUROSTAT.iterdir():
         shutil.copy(path, target / path.name)
     return target
+
+
+def pytest_sessionstart(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from tests.reliability import figures
+
+        figures.clear()
+
+
+def pytest_sessionfinish(session):
+    from tests.reliability import figures
+
+    figures.write()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the reliability figures (tests/reliability/figures.py) when trials ran."""
+    from tests.reliability import figures
+
+    found = figures.lines()
+    if found:
+        terminalreporter.section("reliability figures")
+        for line in found:
+            terminalreporter.write_line(line)

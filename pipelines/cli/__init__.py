@@ -89,7 +89,16 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.cli.intake import run
     else:
         from pipelines.cli.prepare import run
-    return run(args)
+    from pipelines.lib.registry import RegistryError
+
+    try:
+        return run(args)
+    except RegistryError as exc:  # a broken registry stops any command before it does anything
+        print(
+            f"monitor {args.command}: the registry is invalid; nothing was run or published.\n  {exc}",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -16,8 +16,12 @@ import duckdb
 import pytest
 
 from tests.conftest import copy_sample, monitor_cmd
+from tests.reliability import figures
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.reliability,
+]  # also bad-input trials of the reliability suite
 
 
 def sha(path: Path) -> str:
@@ -237,12 +241,13 @@ def test_bad_delivery_is_refused(case, home, tmp_path):
     before = sha(published(home))
     folder = copy_sample(tmp_path / "delivery")
     edit(folder)
-    result = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output[-3000:]
-    assert "NOT PUBLISHED" in result.stdout
-    assert expected in output, output[-3000:]
-    assert sha(published(home)) == before
+    with figures.trial("bad inputs refused"):
+        result = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output[-3000:]
+        assert "NOT PUBLISHED" in result.stdout
+        assert expected in output, output[-3000:]
+        assert sha(published(home)) == before
 
 
 @pytest.mark.parametrize("case", sorted(WAREHOUSE_CASES))
@@ -252,10 +257,11 @@ def test_tampered_warehouse_is_refused(case, home):
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(sql)
     con.close()
-    result = monitor_cmd("publish", home=home)
-    assert result.returncode != 0
-    assert expected in result.stdout, result.stdout[-3000:]
-    assert sha(published(home)) == before
+    with figures.trial("bad inputs refused"):
+        result = monitor_cmd("publish", home=home)
+        assert result.returncode != 0
+        assert expected in result.stdout, result.stdout[-3000:]
+        assert sha(published(home)) == before
     status = monitor_cmd("status", home=home).stdout
     assert "FAILED (publication blocked)" in status and expected in status
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)

@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.cli.query import run_query
 from tests.conftest import REPO
+from tests.reliability import figures
 from tests.reliability.helpers import Refresh, deliveries, environment
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(2400)]
@@ -88,6 +89,7 @@ def test_readers_during_repeated_publications(tmp_path):
         f"\nreader queries: {total} ({counts}), failed: {len(failures)}, publications: "
         f"{publications + 1}, publication ids seen: {len(seen)}, {time.monotonic() - started:.0f}s"
     )
+    figures.count("reader queries failed", len(failures), total)
     assert not failures, failures[:5]
     assert total >= 1000
     assert len(seen) >= 2, "readers saw publications change"

@@ -25,9 +25,10 @@ final as (
     select
         year,
         financing_group,
-        coalesce(budget_eur, 0) as budget_eur,
+        -- null when no instrument of the group states a budget (HO): unknown, not zero
+        budget_eur,
         case when financing_group <> 'outside_1_3bn'
-            then coalesce(budget_eur, 0) / nullif(year_inside_budget_eur, 0) end as share_of_inside_budget,
+            then budget_eur / nullif(year_inside_budget_eur, 0) end as share_of_inside_budget,
         year_inside_budget_eur,
         instruments,
         instruments_with_budget,

@@ -68,7 +68,7 @@ class Response:
 
 
 def redact(url: str) -> str:
-    """`http://user:secret@host/` -> `http://user:***@host/` (also in free text)."""
+    """A URL's password becomes `***` (`user:***@host`), also inside free text."""
     return re.sub(r"(//[^/@:\s]+):[^/@\s]*@", r"\1:***@", url)
 
 
