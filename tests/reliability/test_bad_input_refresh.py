@@ -7,32 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pipelines.settings import REPO_ROOT
 from tests.conftest import copy_sample, monitor_cmd
 from tests.reliability import figures
+from tests.unit.test_registry import edited, indicator
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
-
-
-def _yaml_edit(file: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
-    def edit(registry: Path) -> None:
-        path = registry / f"{file}.yaml"
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(doc)
-        doc.pop("_defaults", None)
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-    return edit
-
-
-def _indicator(doc: dict, ind_id: str) -> dict:
-    return next(i for i in doc["indicators"] if i["id"] == ind_id)
 
 
 def _undelivered_dataset(doc: dict) -> None:
@@ -41,19 +25,19 @@ def _undelivered_dataset(doc: dict) -> None:
     doc["datasets"].append(twin)
 
 
+def _malformed_targets(doc: dict) -> None:
+    doc.clear()  # replaced by text that is not YAML at all, below
+
+
+# (registry file, edit of its YAML, what the refusal must say)
 REGISTRY_CASES = {
-    "malformed_yaml": (
-        lambda r: (r / "targets.yaml").write_text("targets: [\n  - id: x\n", encoding="utf-8"),
-        "targets.yaml: not valid YAML",
-    ),
+    "malformed_yaml": ("targets", _malformed_targets, "targets.yaml: not valid YAML"),
     "indicator_of_a_missing_dataset": (
-        _yaml_edit("indicators", lambda d: _indicator(d, "arop")["source"].update(dataset="x_0")),
+        "indicators",
+        lambda d: indicator(d, "arop")["source"].update(dataset="x_0"),
         "indicator 'arop': unknown dataset 'x_0'",
     ),
-    "dataset_no_source_delivers": (
-        _yaml_edit("datasets", _undelivered_dataset),
-        "ilc_li99",
-    ),
+    "dataset_no_source_delivers": ("datasets", _undelivered_dataset, "ilc_li99"),
 }
 
 
@@ -105,10 +89,10 @@ def _refused(home: Path, args: list[str], expected: str, env: dict | None = None
 
 @pytest.mark.parametrize("case", sorted(REGISTRY_CASES))
 def test_a_broken_registry_is_refused_before_anything_runs(case, home, tmp_path):
-    edit, expected = REGISTRY_CASES[case]
-    registry = tmp_path / "registry"
-    shutil.copytree(REPO_ROOT / "registry", registry)
-    edit(registry)
+    file, change, expected = REGISTRY_CASES[case]
+    registry = edited(tmp_path, file, change)
+    if change is _malformed_targets:
+        (registry / "targets.yaml").write_text("targets: [\n  - id: x\n", encoding="utf-8")
     folder = copy_sample(tmp_path / "files")
     with figures.trial("bad inputs refused"):
         _refused(
