@@ -42,14 +42,37 @@ def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
 
 
 def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    columns, rows, _ = query_with_label(db, sql)
+    return columns, rows
+
+
+def query_with_label(db: Path, sql: str) -> tuple[list[str], list[tuple], str]:
+    """The query's columns and rows, and which publication answered it (read in the same
+    connection): `publication <id> (<source>, published <time>)`, with SAMPLE DATA when the
+    publication holds sample data."""
     check_read_only(sql)
     con = open_read_only(db)
     try:
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description or []]
-        return columns, cursor.fetchall()
+        rows = cursor.fetchall()
+        return columns, rows, _label(con)
     finally:
         con.close()
+
+
+def _label(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        info = con.execute(
+            "select publication_id, source, published_at::varchar, is_sample from publication_info"
+        ).fetchone()
+    except duckdb.Error:
+        return "publication unknown (no publication_info table)"
+    if info is None:
+        return "publication unknown (publication_info is empty)"
+    publication_id, source, published_at, is_sample = info
+    sample = " ** SAMPLE DATA (synthetic, not for use) **" if is_sample else ""
+    return f"publication {publication_id} ({source}, published {published_at[:19]} UTC){sample}"
 
 
 def format_table(columns: list[str], rows: list[tuple]) -> str:
@@ -87,7 +110,7 @@ def run(args) -> int:
         print(f"error: no published database at {db}; run `monitor refresh` first", file=sys.stderr)
         return 1
     try:
-        columns, rows = run_query(db, args.sql)
+        columns, rows, label = query_with_label(db, args.sql)
     except QueryRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -98,6 +121,8 @@ def run(args) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[_text(v) for v in row] for row in rows])
+        print(label, file=sys.stderr)  # stdout stays plain CSV
     else:
         print(format_table(columns, rows))
+        print(label)
     return 0

@@ -40,8 +40,18 @@ def test_query_command_table_and_csv(published_home):
     sql = "select geo, value from fct_indicator_values where indicator_id='arope' and geo='BE2' and period='2020'"
     table = monitor_cmd("query", sql, home=published_home, check=True)
     assert "BE2" in table.stdout and "(1 row)" in table.stdout
+    # every answer names its publication and says SAMPLE DATA for a sample publication
+    (publication_id,) = (
+        duckdb.connect(str(published_home / "published" / "monitor.duckdb"), read_only=True)
+        .execute("select publication_id from publication_info")
+        .fetchone()
+    )
+    footer = table.stdout.splitlines()[-1]
+    assert footer.startswith(f"publication {publication_id} (sample, published ")
+    assert footer.endswith("** SAMPLE DATA (synthetic, not for use) **")
     csv = monitor_cmd("query", sql, "--csv", home=published_home, check=True)
-    assert csv.stdout.splitlines()[0] == "geo,value"
+    assert csv.stdout.splitlines()[0] == "geo,value" and len(csv.stdout.splitlines()) == 2
+    assert "SAMPLE DATA" in csv.stderr and publication_id in csv.stderr
     refused = monitor_cmd("query", "delete from dim_geo", home=published_home)
     assert refused.returncode == 2 and "refused" in refused.stderr
 
