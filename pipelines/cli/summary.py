@@ -101,7 +101,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
 
     if published:
         meta = materialised["publication/monitor_db"]
-        sample = "  ** SAMPLE DATA **" if _v(meta, "is_sample") else ""
+        sample = _sample_label(meta, raws)
         lines.append(
             f"  published: {_v(meta, 'path')} (publication {_v(meta, 'publication_id')}){sample}"
         )
@@ -138,3 +138,15 @@ def _microdata(meta) -> str:
 def _v(meta, key):
     value = meta.get(key)
     return getattr(value, "value", value) if value is not None else ""
+
+
+def _sample_label(meta, raws: dict) -> str:
+    """`** SAMPLE DATA **` for a publication of sample data; when only some datasets of this
+    run are sample (a live refresh whose deliveries kept their sample snapshots), name them."""
+    if not _v(meta, "is_sample"):
+        return ""
+    modes = {key.split("__", 1)[-1]: str(_v(m, "mode")) for key, m in raws.items()}
+    sample = sorted(code for code, mode in modes.items() if mode == "sample")
+    if modes and len(sample) < len(modes):
+        return f"  ** contains SAMPLE DATA: {', '.join(sample)} **"
+    return "  ** SAMPLE DATA **"

@@ -74,7 +74,11 @@ def test_live_refresh_faults_then_success_then_nothing_new(published_home, tmp_p
     assert good.returncode == 0, good.stdout[-3000:] + good.stderr[-3000:]
     # Eurostat is live; the spreadsheet deliveries have no intake file here, so their kept
     # SAMPLE snapshots are used, said on the terminal and in the publication's label.
-    assert "result: PUBLISHED" in good.stdout and "SAMPLE DATA" in good.stdout
+    assert "result: PUBLISHED" in good.stdout
+    assert (
+        "** contains SAMPLE DATA: statbel_poverty, training_instruments, vdab_tightness **"
+        in good.stdout
+    )
     for code in ("training_instruments", "statbel_poverty", "vdab_tightness"):
         [line] = [x for x in good.stdout.splitlines() if x.strip().startswith(f"- {code} ")]
         assert "[sample]" in line and "kept snapshot" in line, line
