@@ -51,7 +51,7 @@ def test_audit_summary_fails_on_a_vulnerability_and_names_it():
     lines, code = summarise(report)
     assert code == 1
     assert lines[0] == (
-        "dependency audit: 3 locked packages, 2 audited, 1 could not be audited, "
+        "dependency audit: 3 locked packages, 2 audited (2 by pip-audit), 1 could not be audited, "
         "1 known vulnerabilities"
     )
     assert "VULNERABLE jinja2 3.1.0: GHSA-h5c8-rqwp-cp95 (fixed in 3.1.3)" in lines[1]
@@ -61,6 +61,54 @@ def test_audit_summary_fails_on_a_vulnerability_and_names_it():
 def test_audit_summary_passes_only_without_findings():
     lines, code = summarise({"dependencies": [{"name": "duckdb", "version": "2.0.1", "vulns": []}]})
     assert code == 0 and lines == [
-        "dependency audit: 1 locked packages, 1 audited, 0 could not be audited, "
+        "dependency audit: 1 locked packages, 1 audited (1 by pip-audit), 0 could not be audited, "
         "0 known vulnerabilities"
     ]
+
+
+def test_pypi_fallback_audits_only_a_pin_equal_to_the_latest_release(monkeypatch):
+    """Against a local HTTP server standing in for PyPI's project JSON."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import scripts.audit as audit
+
+    projects = {
+        "jinja2": {
+            "info": {"version": "3.1.0"},
+            "vulnerabilities": [
+                {"id": "GHSA-1", "fixed_in": ["3.1.3"], "withdrawn": None},
+                {"id": "GHSA-old", "fixed_in": [], "withdrawn": "2024-01-01"},
+            ],
+        },
+        "polars": {"info": {"version": "2.2.0"}, "vulnerabilities": []},
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            name = self.path.strip("/").split("/")[0]
+            body = json.dumps(projects[name]).encode() if name in projects else b""
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        monkeypatch.setattr(audit, "PYPI_JSON", base + "/{name}/json")
+        vulnerable = audit.pypi_latest("jinja2", "3.1.0")
+        older = audit.pypi_latest("polars", "2.1.0")
+        missing = audit.pypi_latest("nothing-here", "1.0")
+    finally:
+        server.shutdown()
+    assert vulnerable["vulns"] == [{"id": "GHSA-1", "fix_versions": ["3.1.3"]}]
+    assert "polars 2.1.0 < 2.2.0" in older["skip_reason"]
+    assert missing["skip_reason"].startswith("PyPI JSON unreachable: HTTP Error 404")
+    lines, code = summarise({"dependencies": [vulnerable, older]})
+    assert code == 1 and "1 by PyPI latest-release JSON" in lines[0]
