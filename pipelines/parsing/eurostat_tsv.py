@@ -181,6 +181,9 @@ def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: s
 #: the tabs, blanks, line ends and control characters of a file, in order.
 _NON_BLANK = bytes(range(33, 256))
 _RESERVED = {"time", "value", "flags"}
+#: How the fast path reads the flags (`b`, `ep`, ...): as a number per distinct text, from
+#: which the flags column is made once, in the order of the observations.
+_FLAG_TEXTS = pl.Categorical(pl.Categories("pipelines.parsing.eurostat_tsv.flags"))
 
 
 def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataFrame | None:
@@ -190,8 +193,9 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
     `value flags` with exactly one blank (`9.4 b`, `8.7 `, `: u`; the flags may be empty);
     nothing else below 0x21 but the line ends (all LF or all CRLF); no empty key or value.
     Then replacing every blank by a tab makes each cell two columns, and Polars' CSV reader
-    parses the values as numbers (`:` as null) and the flags as text, in parallel, with no
-    string operation per cell. Any doubt returns None: a number Polars reads but the general
+    parses the values as numbers (`:` as null) and the flags as categories, in parallel, with
+    no string operation per cell; the long table is assembled by gathers in its final order
+    (no sort of the observations, only of the series keys). Any doubt returns None: a number Polars reads but the general
     path's pattern refuses (`inf`, `nan`; a finite number Polars reads always matches it), a
     flag outside KNOWN_FLAGS, a key with the wrong number of codes, a series twice, a read
     error. The result equals the general path's (`finish`: sorted by series, then period)."""
@@ -202,13 +206,14 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
         return None
     width = len(periods)
     blanks = data.translate(None, _NON_BLANK)
-    body = blanks[len(data[:start].translate(None, _NON_BLANK)) :]
     if not data.endswith(b"\n"):
-        body += b"\n"
-    line = b"\t " * width + (b"\r\n" if body.endswith(b"\r\n") else b"\n")
-    lines, rest = divmod(len(body), len(line))
-    regular = not rest and lines > 0 and body == line * lines
-    del blanks, body
+        blanks += b"\n"
+    head = len(data[:start].translate(None, _NON_BLANK))
+    line = b"\t " * width + (b"\r\n" if blanks.endswith(b"\r\n") else b"\n")
+    lines, rest = divmod(len(blanks) - head, len(line))
+    # `lines` non-overlapping copies of `line` in exactly that length: nothing else
+    regular = not rest and lines > 0 and blanks.count(line, head) == lines
+    del blanks
     if not regular:
         return None
     values = [f"__v{i}" for i in range(width)]
@@ -216,7 +221,7 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
     schema: dict[str, pl.DataType] = {"__key": pl.String()}
     for v, f in zip(values, flags, strict=True):
         schema[v] = pl.Float64()
-        schema[f] = pl.String()
+        schema[f] = _FLAG_TEXTS
     try:
         frame = pl.read_csv(
             data.replace(b" ", b"\t"),
@@ -242,11 +247,13 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
         ~key.str.contains(":", literal=True).any(),
         pl.sum_horizontal(pl.col(v).null_count() for v in values) == data.count(b":", start),
         *(pl.col(v).is_finite().all() for v in values),
-        *(pl.col(f).is_not_null().all() for f in flags),
-        *(~pl.col(f).str.contains(f"[^{KNOWN_FLAGS}]").any() for f in flags),
     ]
     if not all(frame.select(pl.all_horizontal(checks)).row(0)):
         return None
+    table = _flag_table(frame, flags)
+    if table is None:
+        return None
+    empty = table.len() - 1
     parts = key.str.strip_chars().str.split_exact(",", len(dims) - 1)
     renames = {f"field_{i}": d for i, d in enumerate(dims)}
     keys = frame.select(parts.alias("__parts")).unnest("__parts").rename(renames).rechunk()
@@ -261,17 +268,36 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
         ).item()
     ):
         return None  # a series twice: `finish` interleaves their observations
-    order = np.array(sorted(range(width), key=periods.__getitem__), dtype=np.int64)
-    at = pl.Series((order[None, :] * n + rows[:, None]).ravel())  # cell (row, period) -> index
+    order = sorted(range(width), key=periods.__getitem__)
+    # where each observation (series by series, periods in order) is in the period columns
+    # laid end to end; filled one column at a time (a broadcast over rows is much slower)
+    at = np.empty((n, width), dtype=np.uint32 if n * width < 2**32 else np.uint64)
+    for j, i in enumerate(order):
+        np.add(rows, i * n, out=at[:, j], casting="unsafe")
+    at = pl.Series(at.ravel())
     value = pl.concat([frame[v] for v in values], rechunk=True).gather(at)
-    flag = pl.concat([frame[f] for f in flags], rechunk=True).gather(at)
-    time = pl.Series([periods[i] for i in order])
-    while time.len() < n * width:
-        time = pl.concat([time, time], rechunk=True)
+    code = pl.concat([frame[f].to_physical() for f in flags], rechunk=True).gather(at)
+    flag = table.gather(code.fill_null(empty))
+    del frame, at, code  # freed before the next allocations, which can then reuse the memory
+    period = np.empty((n, width), dtype=np.uint8 if width < 256 else np.uint32)
+    period[:] = np.arange(width, dtype=period.dtype)
+    time = pl.Series([periods[i] for i in order]).gather(period.ravel())
+    del period
     long = keys.with_columns(value.reshape((n, width)).alias("value")).explode("value")
-    return long.select(
-        *dims,
-        time.head(n * width).alias("time"),
-        "value",
-        flag.alias("flags"),
-    )
+    return long.select(*dims, time.alias("time"), "value", flag.alias("flags"))
+
+
+def _flag_table(frame: pl.DataFrame, flags: list[str]) -> pl.Series | None:
+    """The text of each flag category the file uses, by category id, then "" (the last entry)
+    for an empty field (which a Categorical reads as null); None when a flag has a letter
+    outside KNOWN_FLAGS."""
+    used = pl.concat([frame[f].unique() for f in flags]).unique()
+    texts = used.cast(pl.String).fill_null("")
+    if texts.str.contains(f"[^{KNOWN_FLAGS}]").any():
+        return None
+    ids = used.to_physical()
+    empty = int(ids.max() or 0) + 1
+    table = [""] * (empty + 1)
+    for i, text in zip(ids.fill_null(empty).to_list(), texts.to_list(), strict=True):
+        table[i] = text
+    return pl.Series(table, dtype=pl.String)
