@@ -15,7 +15,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.harness import REPO, RESULTS, Figure, Session
+from benchmarks.harness import REPO, RESULTS, Figure, Session, Skip
 
 HERE = Path(__file__).resolve().parent
 
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, Figure]] = []
     report = {"started_at": datetime.now(UTC).isoformat(), "machine": machine(), "benchmarks": {}}
     failed = []
+    skipped: dict[str, str] = {}
     try:
         for name, module in benchmarks.items():
             if args.names and name not in args.names:
@@ -120,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             try:
                 figures = module.run(session)
+            except Skip as why:
+                skipped[name] = str(why)
+                print(f"bench: {name} skipped: {why}", file=sys.stderr, flush=True)
+                figures = []
             except Exception:
                 failed.append(name)
                 traceback.print_exc()
@@ -129,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 "duration_s": round(time.perf_counter() - started, 1),
                 "load_average_after": os.getloadavg(),
                 "error": name in failed,
+                "skipped": skipped.get(name),
                 "figures": [f.to_json() for f in figures],
             }
             (RESULTS / f"{name}.json").write_text(json.dumps(doc, indent=1))
@@ -145,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         f"results in {RESULTS.relative_to(REPO)}/\n"
     )
     print(table(rows))
+    for name, why in skipped.items():
+        print(f"\nSKIPPED {name}: {why}")
     if failed:
         print(f"\nFAILED to run: {', '.join(failed)}")
     return 1 if failed else 0

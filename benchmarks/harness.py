@@ -23,10 +23,16 @@ RESULTS = REPO / "bench-results"
 BIN = Path(sys.executable).parent
 
 
+class Skip(Exception):  # noqa: N818 (not an error: a benchmark that cannot run here)
+    """Raised by a benchmark's `run` when it cannot run on this machine (an input is absent):
+    `make bench` prints the reason, records it and goes on; no figures, no failure."""
+
+
 @dataclass(frozen=True)
 class Goal:
     """`max_ratio`: value/baseline <= limit; `min_speedup`: baseline/value >= limit;
-    `max_value`: value <= limit (in the figure's unit)."""
+    `max_value`: value <= limit, `min_value`: value >= limit (in the figure's unit, e.g. a
+    throughput in MB/s)."""
 
     kind: str
     limit: float
@@ -34,6 +40,8 @@ class Goal:
     def met(self, value: float, baseline: float | None) -> bool | None:
         if self.kind == "max_value":
             return value <= self.limit
+        if self.kind == "min_value":
+            return value >= self.limit
         if not baseline or not value:
             return None
         if self.kind == "max_ratio":
@@ -43,6 +51,8 @@ class Goal:
     def text(self, unit: str) -> str:
         if self.kind == "max_value":
             return f"<= {self.limit:g} {unit}"
+        if self.kind == "min_value":
+            return f">= {self.limit:g} {unit}"
         if self.kind == "max_ratio":
             return f"<= {self.limit:g}x baseline"
         return f">= {self.limit:g}x faster"

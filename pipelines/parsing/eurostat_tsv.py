@@ -1,12 +1,20 @@
 """Eurostat TSV: the old bulk layout (`unit,sex,age,geo\\time`) and the SDMX API layout
 (`freq,unit,...,geo\\TIME_PERIOD`). One series per line, periods as columns, each cell a value
-followed by its flags (`9.1 b`, `: u`, `:`)."""
+followed by its flags (`9.1 b`, `: u`, `:`).
+
+Files as Eurostat writes them (every cell `value flags` with exactly one blank: `9.1 b`,
+`8.7 `, `: u`) take a fast path (`_parse_regular`); any other file, and every file with an
+error, is read by the general path, which names the line and column of the first error. Both
+give the same observations.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from pipelines.parsing.observations import (
+    KNOWN_FLAGS,
     ParsedDataset,
     ParseError,
     check_flags,
@@ -26,10 +34,12 @@ def looks_like(header: str) -> bool:
 def parse(data: bytes, source: str) -> ParsedDataset:
     header = first_line(data)
     dims, periods, fmt = _parse_header(header, source)
-    frame = _read_cells(data, source, periods)
-    frame = _split_key(frame, dims, source)
-    long = _to_long(frame, dims, periods, source)
-    return ParsedDataset(frame=finish(long, dims), dimensions=dims, format=fmt)
+    long = _parse_regular(data, dims, periods)
+    if long is None:
+        frame = _read_cells(data, source, periods)
+        frame = _split_key(frame, dims, source)
+        long = finish(_to_long(frame, dims, periods, source), dims)
+    return ParsedDataset(frame=long, dimensions=dims, format=fmt)
 
 
 def _parse_header(header: str, source: str) -> tuple[list[str], list[str], str]:
@@ -165,3 +175,129 @@ def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: s
 
     check_flags(long, source, locate)
     return long
+
+
+#: Every byte but the separators and blanks: `bytes.translate(None, _NON_BLANK)` keeps only
+#: the tabs, blanks, line ends and control characters of a file, in order.
+_NON_BLANK = bytes(range(33, 256))
+_RESERVED = {"time", "value", "flags"}
+#: How the fast path reads the flags (`b`, `ep`, ...): as a number per distinct text, from
+#: which the flags column is made once, in the order of the observations.
+_FLAG_TEXTS = pl.Categorical(pl.Categories("pipelines.parsing.eurostat_tsv.flags"))
+
+
+def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataFrame | None:
+    """The observations of a file in Eurostat's own layout, or None to use the general path.
+
+    "Eurostat's own layout": every data line is `key`, then for each period a tab and a cell
+    `value flags` with exactly one blank (`9.4 b`, `8.7 `, `: u`; the flags may be empty);
+    nothing else below 0x21 but the line ends (all LF or all CRLF); no empty key or value.
+    Then replacing every blank by a tab makes each cell two columns, and Polars' CSV reader
+    parses the values as numbers (`:` as null) and the flags as categories, in parallel, with
+    no string operation per cell; the long table is assembled by gathers in its final order
+    (no sort of the observations, only of the series keys). Any doubt returns None: a number Polars reads but the general
+    path's pattern refuses (`inf`, `nan`; a finite number Polars reads always matches it), a
+    flag outside KNOWN_FLAGS, a key with the wrong number of codes, a series twice, a read
+    error. The result equals the general path's (`finish`: sorted by series, then period)."""
+    start = data.find(b"\n") + 1
+    if start == 0 or start >= len(data) or _RESERVED & set(dims):
+        return None
+    if any(d.startswith("__") for d in dims):
+        return None
+    width = len(periods)
+    blanks = data.translate(None, _NON_BLANK)
+    if not data.endswith(b"\n"):
+        blanks += b"\n"
+    head = len(data[:start].translate(None, _NON_BLANK))
+    line = b"\t " * width + (b"\r\n" if blanks.endswith(b"\r\n") else b"\n")
+    lines, rest = divmod(len(blanks) - head, len(line))
+    # `lines` non-overlapping copies of `line` in exactly that length: nothing else
+    regular = not rest and lines > 0 and blanks.count(line, head) == lines
+    del blanks
+    if not regular:
+        return None
+    values = [f"__v{i}" for i in range(width)]
+    flags = [f"__f{i}" for i in range(width)]
+    schema: dict[str, pl.DataType] = {"__key": pl.String()}
+    for v, f in zip(values, flags, strict=True):
+        schema[v] = pl.Float64()
+        schema[f] = _FLAG_TEXTS
+    try:
+        frame = pl.read_csv(
+            data.replace(b" ", b"\t"),
+            separator="\t",
+            has_header=False,
+            skip_rows=1,
+            quote_char=None,
+            schema=schema,
+            null_values=dict.fromkeys(values, ":"),
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    key = pl.col("__key")
+    checks = [
+        pl.len() == lines,
+        key.is_not_null().all(),
+        (key.str.len_bytes() > 0).all(),
+        (key.str.count_matches(",", literal=True) == len(dims) - 1).all(),
+        # `:` only as a whole value (a flag, key or number cannot hold one): then the nulls
+        # are exactly the `:` cells, and no value is empty (a cell starting with a blank).
+        ~key.str.contains(":", literal=True).any(),
+        pl.sum_horizontal(pl.col(v).null_count() for v in values) == data.count(b":", start),
+        *(pl.col(v).is_finite().all() for v in values),
+    ]
+    if not all(frame.select(pl.all_horizontal(checks)).row(0)):
+        return None
+    table = _flag_table(frame, flags)
+    if table is None:
+        return None
+    empty = table.len() - 1
+    parts = key.str.strip_chars().str.split_exact(",", len(dims) - 1)
+    renames = {f"field_{i}": d for i, d in enumerate(dims)}
+    keys = frame.select(parts.alias("__parts")).unnest("__parts").rename(renames).rechunk()
+    # Sorted by series, then by period: the order of `finish`.
+    rows = keys.select(pl.arg_sort_by(dims, maintain_order=True)).to_series().to_numpy()
+    keys = keys[rows]
+    n = len(rows)
+    if (
+        n > 1
+        and not keys.select(
+            pl.any_horizontal(pl.col(d) != pl.col(d).shift() for d in dims).slice(1).all()
+        ).item()
+    ):
+        return None  # a series twice: `finish` interleaves their observations
+    order = sorted(range(width), key=periods.__getitem__)
+    # where each observation (series by series, periods in order) is in the period columns
+    # laid end to end; filled one column at a time (a broadcast over rows is much slower)
+    at = np.empty((n, width), dtype=np.uint32 if n * width < 2**32 else np.uint64)
+    for j, i in enumerate(order):
+        np.add(rows, i * n, out=at[:, j], casting="unsafe")
+    at = pl.Series(at.ravel())
+    value = pl.concat([frame[v] for v in values], rechunk=True).gather(at)
+    code = pl.concat([frame[f].to_physical() for f in flags], rechunk=True).gather(at)
+    flag = table.gather(code.fill_null(empty))
+    del frame, at, code  # freed before the next allocations, which can then reuse the memory
+    period = np.empty((n, width), dtype=np.uint8 if width < 256 else np.uint32)
+    period[:] = np.arange(width, dtype=period.dtype)
+    time = pl.Series([periods[i] for i in order]).gather(period.ravel())
+    del period
+    long = keys.with_columns(value.reshape((n, width)).alias("value")).explode("value")
+    return long.select(*dims, time.alias("time"), "value", flag.alias("flags"))
+
+
+def _flag_table(frame: pl.DataFrame, flags: list[str]) -> pl.Series | None:
+    """The text of each flag category the file uses, by category id, then "" (the last entry)
+    for an empty field (which a Categorical reads as null); None when a flag has a letter
+    outside KNOWN_FLAGS."""
+    used = pl.concat([frame[f].unique() for f in flags]).unique()
+    texts = used.cast(pl.String).fill_null("")
+    if texts.str.contains(f"[^{KNOWN_FLAGS}]").any():
+        return None
+    ids = used.to_physical()
+    empty = int(ids.max() or 0) + 1
+    table = [""] * (empty + 1)
+    for i, text in zip(ids.fill_null(empty).to_list(), texts.to_list(), strict=True):
+        table[i] = text
+    return pl.Series(table, dtype=pl.String)
