@@ -22,6 +22,21 @@ class RegistryError(ValueError):
     """A registry file or entry that cannot be used; the message names file and entry."""
 
 
+# The warehouse tables `registry.*` the registry is written to (pipelines.lib.registry_tables).
+REGISTRY_TABLES = (
+    "indicators",
+    "indicator_series",
+    "indicator_geographies",
+    "series_breaks",
+    "gaps",
+    "derived_inputs",
+    "targets",
+    "geographies",
+    "datasets",
+    "settings",
+)
+
+
 @dataclass(frozen=True)
 class Registry:
     datasets: dict[str, dict[str, Any]]

@@ -9,19 +9,6 @@ import polars as pl
 
 from pipelines.lib.registry import Registry
 
-REGISTRY_TABLES = (
-    "indicators",
-    "indicator_series",
-    "indicator_geographies",
-    "series_breaks",
-    "gaps",
-    "derived_inputs",
-    "targets",
-    "geographies",
-    "datasets",
-    "settings",
-)
-
 
 def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.DataFrame]:
     return {

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
-from pipelines.parsing import dataset_code_from_name
 from pipelines.settings import SAMPLE_DIR
 
 
@@ -56,6 +55,8 @@ class Acquired:
 
 def find_in_folder(folder: Path, dataset: str) -> Path | None:
     """The one file in `folder` named after `dataset` (any supported extension, gz or not)."""
+    from pipelines.parsing import dataset_code_from_name  # Polars: only when searching
+
     matches = [
         p
         for p in sorted(folder.iterdir())

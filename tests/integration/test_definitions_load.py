@@ -43,3 +43,22 @@ def test_asset_graph_has_every_layer():
     assert job is not None
     checks = {key.name for key in graph.asset_check_keys}
     assert {"gx_fct_indicator_values", "gx_dim_indicator"} <= checks
+
+
+def test_loading_definitions_imports_no_data_library(tmp_path):
+    """Definitions load (UI, daemon, every `monitor refresh`) stays cheap: DuckDB, Polars,
+    pandas, pyarrow, openpyxl and Great Expectations are imported by the steps that use them."""
+    heavy = ("duckdb", "polars", "pandas", "pyarrow", "openpyxl", "great_expectations")
+    code = (
+        "import sys, pipelines.definitions as d; "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules)); "
+        "print(len(list(d.defs.resolve_asset_graph().get_all_asset_keys())))"
+    )
+    env = {**os.environ, "MONITOR_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported, assets = result.stdout.splitlines()
+    assert imported == "", f"imported at definitions load: {imported}"
+    assert int(assets) > 50  # the definitions really loaded

@@ -9,8 +9,6 @@ import json
 
 import dagster as dg
 
-from pipelines.lib.eurostat import FetchError, check_release
-
 
 def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
     @dg.sensor(
@@ -21,6 +19,8 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
         description="Runs `refresh` with source live when a dataset changed at Eurostat.",
     )
     def eurostat_release_sensor(context: dg.SensorEvaluationContext):
+        from pipelines.lib.eurostat import FetchError, check_release  # HTTP and parsers: here
+
         changed, failed = {}, []
         for code in codes:
             try:

@@ -6,10 +6,7 @@ import dagster as dg
 from pipelines.defs.resources import SourceResource
 from pipelines.lib import ledger
 from pipelines.lib.intake import DeliveryError
-from pipelines.lib.intake.ingest import ingest_delivery
-from pipelines.lib.intake.load import refresh_delivery_views
 from pipelines.lib.registry import load_registry
-from pipelines.lib.warehouse import connect
 from pipelines.settings import paths
 
 
@@ -30,6 +27,8 @@ def build_delivery_asset(delivery) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
+        from pipelines.lib.intake.ingest import ingest_delivery  # Polars, DuckDB: at run time
+
         where = paths().ensure()
         try:
             outcome = ingest_delivery(source.parsed(), delivery, where)
@@ -83,6 +82,9 @@ def build_defs() -> dg.Definitions:
         pool="warehouse",
     )
     def delivery_views(context: dg.AssetExecutionContext):
+        from pipelines.lib.intake.load import refresh_delivery_views
+        from pipelines.lib.warehouse import connect
+
         with connect(paths().warehouse_db) as con:
             counts = refresh_delivery_views(con, deliveries)
         context.log.info(f"raw.delivery_observations: {len(counts)} deliveries, rows {counts}")

@@ -4,7 +4,6 @@ import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
 from pipelines.lib import ledger
-from pipelines.lib.publication import PublicationRefused, check_gate, publish
 from pipelines.settings import paths
 
 PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
@@ -21,6 +20,8 @@ PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
     pool="warehouse",
 )
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.lib.publication import PublicationRefused, check_gate, publish  # DuckDB
+
     where = paths().ensure()
     try:
         gates = check_gate(where.warehouse_db, where.quality)

@@ -8,17 +8,24 @@
 An `error` failure blocks publication; a `warn` failure publishes and is listed.
 """
 
-from pipelines.lib.gate.outcome import GateResult, Outcome
-from pipelines.lib.gate.run import fingerprint, mart_tables, run_stage
-from pipelines.lib.gate.suites import build_suites, load_severity, severity_of
+import importlib
 
-__all__ = [
-    "GateResult",
-    "Outcome",
-    "build_suites",
-    "fingerprint",
-    "load_severity",
-    "mart_tables",
-    "run_stage",
-    "severity_of",
-]
+# Exported lazily (PEP 562): loading Dagster definitions reads the suites without importing
+# DuckDB, Polars or the runner.
+_EXPORTS = {
+    "GateResult": "outcome",
+    "Outcome": "outcome",
+    "fingerprint": "run",
+    "mart_tables": "run",
+    "run_stage": "run",
+    "build_suites": "suites",
+    "load_severity": "suites",
+    "severity_of": "suites",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
