@@ -62,3 +62,21 @@ def test_loading_definitions_imports_no_data_library(tmp_path):
     imported, assets = result.stdout.splitlines()
     assert imported == "", f"imported at definitions load: {imported}"
     assert int(assets) > 50  # the definitions really loaded
+
+
+def test_the_lean_dbt_resource_reports_the_dbt_executables_version():
+    """LeanDbtCliResource skips `dbt --version`: the executable must be the installed dbt-core."""
+    import re
+
+    from pipelines.defs.dbt.resource import LeanDbtCliResource
+
+    dbt = Path(sys.executable).parent / "dbt"
+    printed = subprocess.run(
+        [str(dbt), "--version"], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", printed) or re.search(
+        r"(\d+\.\d+\.\d+)", printed
+    )
+    resource = LeanDbtCliResource(project_dir=str(REPO / "dbt_project"))
+    assert str(resource._cli_version) == core.group(1)
+    assert resource._initialize_dbt_core_adapter([]) is None

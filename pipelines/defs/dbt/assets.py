@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.dbt.project import ensure_manifest, project
+from pipelines.defs.dbt.resource import LeanDbtCliResource
 from pipelines.settings import export_env
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -59,4 +60,6 @@ def mart_keys() -> list[dg.AssetKey]:
     return [key for key in dbt_models.keys if key.path[0] == "marts"]
 
 
-defs = dg.Definitions(assets=[dbt_models], resources={"dbt": DbtCliResource(project_dir=project)})
+defs = dg.Definitions(
+    assets=[dbt_models], resources={"dbt": LeanDbtCliResource(project_dir=project)}
+)
