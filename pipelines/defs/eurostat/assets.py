@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.defs.eurostat.sensors import build_release_sensor
+from pipelines.defs.intake.assets import delivery_key
 from pipelines.defs.resources import SourceResource
+from pipelines.defs.specs import raw_view_spec
 from pipelines.lib.registry import load_registry
 from pipelines.settings import paths
 
@@ -77,29 +79,21 @@ def build_defs() -> dg.Definitions:
     codes = [c for c, d in reg.datasets.items() if d["source"] == SOURCE]
     dataset_assets = [build_dataset_asset(c, reg.datasets[c]) for c in codes]
     # The no-change check in raw_views must see every vintage of this run: it also waits for
-    # the spreadsheet deliveries (their keys, as pipelines.defs.intake names them).
-    ingested = [dataset_key(c) for c in codes] + [
-        dg.AssetKey(["raw", f"{d.source}__{d.code}"]) for d in reg.deliveries.values()
-    ]
+    # the spreadsheet deliveries.
+    ingested = [dataset_key(c) for c in codes] + [delivery_key(d) for d in reg.deliveries.values()]
 
     @dg.multi_asset(
         specs=[
-            dg.AssetSpec(
-                ["raw", "observations"],
-                deps=ingested,
-                group_name="raw",
-                description="View raw.observations: all datasets' observations (every vintage).",
-                kinds={"duckdb"},
-                tags={"layer": "raw"},
+            raw_view_spec(
+                "observations",
+                ingested,
+                "all datasets' observations (every vintage).",
                 skippable=True,
             ),
-            dg.AssetSpec(
-                ["raw", "snapshots"],
-                deps=ingested,
-                group_name="raw",
-                description="View raw.snapshots: provenance of every stored vintage; is_current marks the one in use.",
-                kinds={"duckdb"},
-                tags={"layer": "raw"},
+            raw_view_spec(
+                "snapshots",
+                ingested,
+                "provenance of every stored vintage; is_current marks the one in use.",
                 skippable=True,
             ),
         ],

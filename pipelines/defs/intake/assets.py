@@ -4,6 +4,7 @@ snapshot -> raw table), and the raw.delivery_* views over all of them."""
 import dagster as dg
 
 from pipelines.defs.resources import SourceResource
+from pipelines.defs.specs import raw_view_spec
 from pipelines.lib import ledger
 from pipelines.lib.intake import DeliveryError
 from pipelines.lib.registry import load_registry
@@ -62,21 +63,15 @@ def build_defs() -> dg.Definitions:
 
     @dg.multi_asset(
         specs=[
-            dg.AssetSpec(
-                ["raw", "delivery_observations"],
-                deps=keys,
-                group_name="raw",
-                description="View raw.delivery_observations: every delivery's measures as observations (every vintage).",
-                kinds={"duckdb"},
-                tags={"layer": "raw"},
+            raw_view_spec(
+                "delivery_observations",
+                keys,
+                "every delivery's measures as observations (every vintage).",
             ),
-            dg.AssetSpec(
-                ["raw", "delivery_snapshots"],
-                deps=keys,
-                group_name="raw",
-                description="View raw.delivery_snapshots: provenance of every delivery vintage; is_current marks the one in use.",
-                kinds={"duckdb"},
-                tags={"layer": "raw"},
+            raw_view_spec(
+                "delivery_snapshots",
+                keys,
+                "provenance of every delivery vintage; is_current marks the one in use.",
             ),
         ],
         pool="warehouse",
