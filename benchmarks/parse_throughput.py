@@ -72,16 +72,7 @@ def run(session: Session) -> list[Figure]:
     size_mb = path.stat().st_size / 1e6
     env = session.env()
     worker = [sys.executable, "-m", "benchmarks.parse_throughput"]
-    ours = [
-        _result(measure([*worker, "--ours", str(path)], env=env).check("our parser"))
-        for _ in range(REPEATS)
-    ]
-    pandas = _result(measure([*worker, "--pandas", str(path)], env=env).check("pandas melt"))
-    if any(r["checksum"] != ours[0]["checksum"] for r in ours):
-        raise RuntimeError(f"our parser gave different observations across runs on {path.name}")
-    same = _compare(ours[0]["checksum"], pandas["checksum"])
-    if not same.startswith("same"):
-        raise RuntimeError(f"our parser and pandas disagree on {path.name}: {same}")
+    ours, (pandas,), same = _parse_both(path, worker, env, pandas_runs=1)
     ours_s = median([r["seconds"] for r in ours])
     ours_cpu = median([r["cpu_s"] for r in ours])
     ours_peak = max(r["peak_mb"] for r in ours)
@@ -134,23 +125,35 @@ def run(session: Session) -> list[Figure]:
     ]
 
 
+def _parse_both(
+    path: Path, worker: list[str], env: dict, pandas_runs: int
+) -> tuple[list[dict], list[dict], str]:
+    """Our parser REPEATS times and pandas `pandas_runs` times on `path`, each run in its own
+    subprocess; raises unless every run gave the same observations."""
+    ours = [
+        _result(measure([*worker, "--ours", str(path)], env=env).check("our parser"))
+        for _ in range(REPEATS)
+    ]
+    pandas = [
+        _result(measure([*worker, "--pandas", str(path)], env=env).check("pandas melt"))
+        for _ in range(pandas_runs)
+    ]
+    if any(r["checksum"] != ours[0]["checksum"] for r in ours):
+        raise RuntimeError(f"our parser gave different observations across runs on {path.name}")
+    same = _compare(ours[0]["checksum"], pandas[0]["checksum"])
+    if not same.startswith("same"):
+        raise RuntimeError(f"our parser and pandas disagree on {path.name}: {same}")
+    return ours, pandas, same
+
+
 def _real_file(source: Path, worker: list[str], env: dict) -> list[Figure]:
     """The largest real file as it is (no replication): both parsers, median of REPEATS."""
     if source.name.endswith(".gz"):
         return []  # the workers read plain TSV; the big file is made from it anyway
     size_mb = source.stat().st_size / 1e6
-    runs = {
-        kind: [
-            _result(measure([*worker, f"--{kind}", str(source)], env=env).check(kind))
-            for _ in range(REPEATS)
-        ]
-        for kind in ("ours", "pandas")
-    }
-    same = _compare(runs["ours"][0]["checksum"], runs["pandas"][0]["checksum"])
-    if not same.startswith("same"):
-        raise RuntimeError(f"our parser and pandas disagree on {source.name}: {same}")
-    ours_s = median([r["seconds"] for r in runs["ours"]])
-    pandas_s = median([r["seconds"] for r in runs["pandas"]])
+    ours, pandas, same = _parse_both(source, worker, env, pandas_runs=REPEATS)
+    ours_s = median([r["seconds"] for r in ours])
+    pandas_s = median([r["seconds"] for r in pandas])
     return [
         Figure(
             f"parse_bytes on the real {source.name} ({size_mb:.2f} MB)",

@@ -9,9 +9,7 @@ renamed as (
         dataset,
         snapshot_id,
         dims,
-        array_to_string(
-            list_sort(list_transform(map_entries(dims), lambda e: e.key || '=' || e.value)), ','
-        ) as series_key,
+        {{ series_key('dims') }} as series_key,
         geo,
         time as period,
         cast(time as integer) as period_year,
