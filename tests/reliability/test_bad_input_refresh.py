@@ -25,13 +25,9 @@ def _undelivered_dataset(doc: dict) -> None:
     doc["datasets"].append(twin)
 
 
-def _malformed_targets(doc: dict) -> None:
-    doc.clear()  # replaced by text that is not YAML at all, below
-
-
-# (registry file, edit of its YAML, what the refusal must say)
+# (registry file, edit of its YAML or the file's new text, what the refusal must say)
 REGISTRY_CASES = {
-    "malformed_yaml": ("targets", _malformed_targets, "targets.yaml: not valid YAML"),
+    "malformed_yaml": ("targets", "targets: [\n  - id: x\n", "targets.yaml: not valid YAML"),
     "indicator_of_a_missing_dataset": (
         "indicators",
         lambda d: indicator(d, "arop")["source"].update(dataset="x_0"),
@@ -90,9 +86,12 @@ def _refused(home: Path, args: list[str], expected: str, env: dict | None = None
 @pytest.mark.parametrize("case", sorted(REGISTRY_CASES))
 def test_a_broken_registry_is_refused_before_anything_runs(case, home, tmp_path):
     file, change, expected = REGISTRY_CASES[case]
-    registry = edited(tmp_path, file, change)
-    if change is _malformed_targets:
-        (registry / "targets.yaml").write_text("targets: [\n  - id: x\n", encoding="utf-8")
+    if isinstance(change, str):
+        registry = tmp_path / "registry"
+        shutil.copytree(REPO_ROOT / "registry", registry)
+        (registry / f"{file}.yaml").write_text(change, encoding="utf-8")
+    else:
+        registry = edited(tmp_path, file, change)
     folder = copy_sample(tmp_path / "files")
     with figures.trial("bad inputs refused"):
         _refused(
