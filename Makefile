@@ -3,11 +3,23 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# dbt-core and dbt-duckdb live in their own environment (docs/architecture.md): loading the
+# Dagster definitions then never imports dbt-core. Same lock, so the same duckdb in both.
+DBT_VENV  := .venv-dbt
+DBT_STAMP := $(DBT_VENV)/.installed
+CHECK_PYTHON = @$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
 
 .PHONY: install run test test-fast lint ui bench audit lock clean
 
-$(STAMP): pyproject.toml requirements.lock
-	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
+$(DBT_STAMP): pyproject.toml requirements.lock
+	$(CHECK_PYTHON)
+	$(PYTHON) -m venv $(DBT_VENV)
+	$(PYTHON) scripts/requirements_of.py dbt > $(DBT_VENV)/requirements.txt
+	$(DBT_VENV)/bin/pip install --quiet -c requirements.lock -r $(DBT_VENV)/requirements.txt
+	@touch $(DBT_STAMP)
+
+$(STAMP): pyproject.toml requirements.lock $(DBT_STAMP)
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	$(BIN)/monitor prepare
@@ -45,9 +57,10 @@ ui: install
 audit: install
 	$(BIN)/python scripts/audit.py requirements.lock
 
-## Re-pin every installed package after a change to pyproject.toml's ranges.
+## Re-pin every installed package of both environments after a change to pyproject.toml's
+## ranges (tests/unit/test_dependency_lock.py fails if the two disagree on a version).
 lock:
-	$(BIN)/pip freeze --exclude-editable > requirements.lock
+	{ $(BIN)/pip freeze --exclude-editable; $(DBT_VENV)/bin/pip freeze; } | sort -fu > requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(DBT_VENV) dbt_project/target dbt_project/logs

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.harness import BIN, REPO, Figure, Goal, Run, Session, measure, median
+from pipelines.settings import dbt_executable
 
 DBT_ARGS = ["build", "--exclude", "test_type:unit", "--select", "fqn:*"]
 
@@ -32,7 +33,7 @@ def _floor(session: Session, warehouse: Path, name: str, target: Path | None) ->
     env = session.env(MONITOR_HOME=str(folder), MONITOR_WAREHOUSE_DB=str(db))
     target = target or folder / "target"
     dbt = measure(
-        [str(BIN / "dbt"), *DBT_ARGS, "--target-path", str(target), "--profiles-dir", "."],
+        [str(dbt_executable()), *DBT_ARGS, "--target-path", str(target), "--profiles-dir", "."],
         env=env,
         cwd=REPO / "dbt_project",
     ).check("dbt build")

@@ -3,12 +3,12 @@
 - MONITOR_HOME          the warehouse folder (default: `<repo>/warehouse`)
 - MONITOR_PUBLISHED_DB  the published DuckDB file (default: `$MONITOR_HOME/published/monitor.duckdb`)
 - MONITOR_REGISTRY_DIR  the registry folder (default: `<repo>/registry`; the schemas stay in the repo)
+- MONITOR_DBT_ENV       the virtualenv dbt runs from (default: `<repo>/.venv-dbt`, made by `make install`)
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -68,6 +68,27 @@ def registry_dir() -> Path:
     return Path(os.environ.get("MONITOR_REGISTRY_DIR") or REPO_ROOT / "registry").resolve()
 
 
+class DbtNotInstalled(RuntimeError):
+    """The dbt environment is missing: nothing can build the marts."""
+
+
+def dbt_env_dir() -> Path:
+    """The virtualenv holding dbt-core and dbt-duckdb. dbt runs in its own environment so
+    that loading the Dagster definitions never imports dbt-core (docs/architecture.md)."""
+    return Path(os.environ.get("MONITOR_DBT_ENV") or REPO_ROOT / ".venv-dbt").resolve()
+
+
+def dbt_executable() -> Path:
+    """The `dbt` executable of that environment; a clear error when it is not installed."""
+    exe = dbt_env_dir() / "bin" / "dbt"
+    if not exe.is_file():
+        raise DbtNotInstalled(
+            f"dbt is not installed: {exe} does not exist. `make install` creates the dbt"
+            " environment (MONITOR_DBT_ENV points elsewhere)."
+        )
+    return exe
+
+
 def paths() -> Paths:
     """Current paths, read from the environment each call (tests move MONITOR_HOME)."""
     home = Path(os.environ.get("MONITOR_HOME") or REPO_ROOT / "warehouse").resolve()
@@ -79,9 +100,6 @@ def paths() -> Paths:
 def export_env() -> Paths:
     """Pin the paths into the environment so dbt (a subprocess) sees the same warehouse."""
     current = paths()
-    bin_dir = str(Path(sys.executable).parent)  # dbt lives beside this interpreter
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     os.environ["MONITOR_HOME"] = str(current.home)
     os.environ["MONITOR_WAREHOUSE_DB"] = str(current.warehouse_db)
     os.environ.setdefault("DAGSTER_HOME", str(current.dagster_home))

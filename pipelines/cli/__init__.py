@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from pipelines.cli.prepare import run
     from pipelines.lib.registry import RegistryError
+    from pipelines.settings import DbtNotInstalled
 
     try:
         return run(args)
@@ -98,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             f"monitor {args.command}: the registry is invalid; nothing was run or published.\n  {exc}",
             file=sys.stderr,
         )
+        return 2
+    except DbtNotInstalled as exc:
+        print(f"monitor {args.command}: nothing was run or published.\n  {exc}", file=sys.stderr)
         return 2
 
 

@@ -96,7 +96,35 @@ class Registry:
 
 
 def load_registry(folder: Path | None = None) -> Registry:
+    """The registry, parsed and checked; parsed once per process while none of its files
+    (nor a schema) changed: definitions load it several times. Each caller gets a copy."""
     folder = Path(folder or registry_dir())
+    key = (str(folder), _fingerprint(folder))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = _parse_registry(folder)
+    return copy.deepcopy(_LOADED[key])
+
+
+_LOADED: dict[tuple, Registry] = {}
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
+
+
+def _fingerprint(folder: Path) -> tuple:
+    paths = [folder / f"{name}.yaml" for name in FILES]
+    paths += sorted((folder / "deliveries").glob("*.yaml"))
+    paths += sorted(REGISTRY_SCHEMA_DIR.glob("*.schema.json"))
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue  # _load_file says which registry file is missing
+        out.append((path.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _parse_registry(folder: Path) -> Registry:
     docs = {name: _load_file(folder, name) for name in FILES}
     datasets = _index(docs["datasets"]["datasets"], "code", "datasets.yaml")
     indicators = _index(docs["indicators"]["indicators"], "id", "indicators.yaml")
@@ -117,23 +145,13 @@ def load_registry(folder: Path | None = None) -> Registry:
     return registry
 
 
-_LOADED: dict[tuple, dict[str, Any]] = {}
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
-
-
 def _load_file(folder: Path, name: str) -> dict[str, Any]:
-    """A registry file, parsed and checked against its schema; parsed once per process while
-    the file and its schema are unchanged (definitions load the registry several times)."""
+    """A registry file, parsed and checked against its schema."""
     path = folder / f"{name}.yaml"
     schema_path = REGISTRY_SCHEMA_DIR / f"{name}.schema.json"
-    try:
-        stats = (path.stat(), schema_path.stat())
-    except FileNotFoundError as exc:
-        raise RegistryError(f"{path}: registry file is missing") from exc
-    key = (str(path), *((st.st_mtime_ns, st.st_size) for st in stats))
-    if key not in _LOADED:
-        _LOADED[key] = _parse_file(path, schema_path)
-    return copy.deepcopy(_LOADED[key])
+    if not path.is_file():
+        raise RegistryError(f"{path}: registry file is missing")
+    return _parse_file(path, schema_path)
 
 
 def _parse_file(path: Path, schema_path: Path) -> dict[str, Any]:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
+from pipelines.settings import dbt_executable
 from tests.conftest import REPO
 
 
 def test_dbt_unit_tests_pass(published_home, tmp_path):
-    dbt = Path(sys.executable).parent / "dbt"
+    dbt = dbt_executable()
     env = {**os.environ, "MONITOR_WAREHOUSE_DB": str(published_home / "warehouse.duckdb")}
     target = tmp_path / "target"
     result = subprocess.run(

@@ -47,8 +47,9 @@ def test_asset_graph_has_every_layer():
 
 def test_loading_definitions_imports_no_data_library(tmp_path):
     """Definitions load (UI, daemon, every `monitor refresh`) stays cheap: DuckDB, Polars,
-    pandas, pyarrow, openpyxl and Great Expectations are imported by the steps that use them."""
-    heavy = ("duckdb", "polars", "pandas", "pyarrow", "openpyxl", "great_expectations")
+    pandas, pyarrow, openpyxl and Great Expectations are imported by the steps that use them,
+    and dbt-core not at all (it lives in the dbt environment, .venv-dbt)."""
+    heavy = ("duckdb", "polars", "pandas", "pyarrow", "openpyxl", "great_expectations", "dbt")
     code = (
         "import sys, pipelines.definitions as d; "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules)); "
@@ -65,18 +66,44 @@ def test_loading_definitions_imports_no_data_library(tmp_path):
 
 
 def test_the_lean_dbt_resource_reports_the_dbt_executables_version():
-    """LeanDbtCliResource skips `dbt --version`: the executable must be the installed dbt-core."""
+    """LeanDbtCliResource skips `dbt --version`: the version it reads from the dbt
+    environment's package metadata must be the one its dbt executable prints."""
     import re
 
     from pipelines.defs.dbt.resource import LeanDbtCliResource
+    from pipelines.settings import dbt_executable
 
-    dbt = Path(sys.executable).parent / "dbt"
+    dbt = dbt_executable()
     printed = subprocess.run(
         [str(dbt), "--version"], capture_output=True, text=True, timeout=120, check=True
     ).stdout
     core = re.search(r"installed:\s*(\d+\.\d+\.\d+)", printed) or re.search(
         r"(\d+\.\d+\.\d+)", printed
     )
-    resource = LeanDbtCliResource(project_dir=str(REPO / "dbt_project"))
+    resource = LeanDbtCliResource.for_project(str(REPO / "dbt_project"))
+    assert resource.dbt_executable == str(dbt)
     assert str(resource._cli_version) == core.group(1)
     assert resource._initialize_dbt_core_adapter([]) is None
+
+
+def test_a_missing_dbt_environment_is_a_clear_error_that_runs_nothing(tmp_path):
+    env = {
+        **os.environ,
+        "MONITOR_HOME": str(tmp_path / "home"),
+        "MONITOR_DBT_ENV": str(tmp_path / "no-dbt-here"),
+    }
+    monitor = Path(sys.executable).parent / "monitor"
+    result = subprocess.run(
+        [str(monitor), "refresh", "--source", "sample"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "dbt is not installed" in result.stderr
+    assert str(tmp_path / "no-dbt-here" / "bin" / "dbt") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "home" / "published" / "monitor.duckdb").exists()
+    assert not (tmp_path / "home" / "warehouse.duckdb").exists()

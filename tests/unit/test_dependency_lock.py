@@ -13,17 +13,20 @@ from scripts.audit import summarise
 
 
 def locked() -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in (REPO_ROOT / "requirements.lock").read_text().splitlines():
         if line and not line.startswith("#"):
             name, version = line.split("==")
-            pins[canonicalize_name(name)] = version
+            name = canonicalize_name(name)
+            assert name not in pins, f"{name} is locked twice ({pins[name]}, {version})"
+            pins[name] = version
     return pins
 
 
 def test_every_direct_dependency_is_locked_inside_its_range():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    direct = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    direct = project["dependencies"] + extras["dev"] + extras["dbt"]
     pins = locked()
     outside = []
     for text in direct:
@@ -34,6 +37,24 @@ def test_every_direct_dependency_is_locked_inside_its_range():
             outside.append(f"{req.name} {req.specifier}: locked {version}")
     assert not outside, outside
     assert pins["dbt-core"].startswith("1.11.")
+
+
+def test_the_dbt_environment_is_installed_from_the_lock_with_the_same_duckdb():
+    """dbt writes the warehouse with the dbt environment's duckdb and the pipeline reads it
+    with its own: both come from the one lock, so they are the same version."""
+    from importlib.metadata import distributions, version
+
+    from pipelines.settings import dbt_env_dir
+
+    site = [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
+    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in distributions(path=site)}
+    pins = locked()
+    assert {"dbt-core", "dbt-duckdb", "duckdb"} <= installed.keys()
+    unlocked = {
+        n: v for n, v in installed.items() if n not in {"pip", "setuptools"} and pins.get(n) != v
+    }
+    assert not unlocked, f"dbt environment packages not as locked: {unlocked}"
+    assert installed["duckdb"] == version("duckdb")
 
 
 def test_audit_summary_fails_on_a_vulnerability_and_names_it():

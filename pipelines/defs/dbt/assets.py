@@ -61,5 +61,5 @@ def mart_keys() -> list[dg.AssetKey]:
 
 
 defs = dg.Definitions(
-    assets=[dbt_models], resources={"dbt": LeanDbtCliResource(project_dir=project)}
+    assets=[dbt_models], resources={"dbt": LeanDbtCliResource.for_project(project)}
 )

@@ -2,7 +2,7 @@
 
 Loading Dagster definitions reads `dbt_project/target/manifest.json`; it never parses dbt
 unless the manifest is missing or older than a file of the dbt project (then it runs
-`dbt parse` once, like `monitor prepare`).
+`dbt parse` once, like `monitor prepare`, with the dbt of the dbt environment).
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ def manifest_is_stale() -> bool:
 def ensure_manifest(force: bool = False) -> Path:
     """Build the manifest when missing or stale; returns its path."""
     if force or manifest_is_stale():
+        from pipelines.defs.dbt.resource import LeanDbtCliResource
+
         export_env()
-        project.preparer.prepare(project)
+        # what dagster-dbt's preparer runs, with the dbt environment's executable
+        LeanDbtCliResource.for_project(project).cli(
+            ["parse", "--quiet"], target_path=project.target_path
+        ).wait()
     return project.manifest_path
