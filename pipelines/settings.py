@@ -89,6 +89,15 @@ def dbt_executable() -> Path:
     return exe
 
 
+def dbt_env_version(package: str) -> str | None:
+    """The version of `package` installed in the dbt environment (None when it is not)."""
+    from importlib.metadata import distributions
+
+    site_packages = [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
+    found = [d.version for d in distributions(name=package, path=site_packages)]
+    return found[0] if found else None
+
+
 def paths() -> Paths:
     """Current paths, read from the environment each call (tests move MONITOR_HOME)."""
     home = Path(os.environ.get("MONITOR_HOME") or REPO_ROOT / "warehouse").resolve()

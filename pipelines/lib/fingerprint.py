@@ -10,7 +10,7 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from pipelines.settings import REPO_ROOT, registry_dir
+from pipelines.settings import REPO_ROOT, dbt_env_version, registry_dir
 
 WATCHED = (
     "registry",
@@ -28,14 +28,13 @@ SKIPPED_PARTS = {"__pycache__", "target", "logs", "dbt_packages"}
 PACKAGES = (
     "dagster",
     "dagster-dbt",
-    "dbt-core",
-    "dbt-duckdb",
     "duckdb",
     "great-expectations",
     "polars",
     "pandas",
     "pyarrow",
 )
+DBT_ENV_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
 def _files(path: Path) -> list[Path]:
@@ -68,6 +67,8 @@ def inputs_fingerprint(root: Path = REPO_ROOT) -> str:
             digest.update(f"{package}={version(package)};".encode())
         except PackageNotFoundError:
             digest.update(f"{package}=none;".encode())
+    for package in DBT_ENV_PACKAGES:  # from the dbt environment (.venv-dbt)
+        digest.update(f"{package}={dbt_env_version(package) or 'none'};".encode())
     digest.update(f"microdata={_microdata_identity()}".encode())
     return digest.hexdigest()
 

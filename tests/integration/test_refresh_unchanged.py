@@ -117,6 +117,22 @@ def test_fingerprint_changes_with_any_input_but_not_with_a_touch(tmp_path, relat
     assert inputs_fingerprint(root) != before
 
 
+def test_fingerprint_counts_the_dbt_environments_versions(tmp_path, monkeypatch):
+    """dbt-core lives in .venv-dbt, not in this environment: a dbt upgrade there must still
+    change the fingerprint (so the next refresh rebuilds)."""
+    from pipelines.settings import dbt_env_version
+
+    real = inputs_fingerprint()
+    assert dbt_env_version("dbt-core") is not None
+    fake = tmp_path / "dbt-env"
+    info = fake / "lib" / "python3.11" / "site-packages" / "dbt_core-1.11.99.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: dbt-core\nVersion: 1.11.99\n")
+    monkeypatch.setenv("MONITOR_DBT_ENV", str(fake))
+    assert dbt_env_version("dbt-core") == "1.11.99"
+    assert inputs_fingerprint() != real
+
+
 def test_unchanged_after_ingest_skips_dbt_gate_and_publication(home, tmp_path):
     """When the check before the run cannot decide (here a delivery lacks one file, so the
     stored vintage is kept), the ingest runs and finds no new vintage: dbt, the models gate

@@ -68,6 +68,7 @@ class Refresh:
 
     def __init__(self, home: Path, source: str) -> None:
         self.lines: list[str] = []
+        self.ended = False
         self.seen = threading.Condition()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "refresh", "--source", source],
@@ -86,7 +87,9 @@ class Refresh:
             with self.seen:
                 self.lines.append(line)
                 self.seen.notify_all()
+        self.proc.wait()  # stderr closes just before the process ends
         with self.seen:
+            self.ended = True
             self.seen.notify_all()
 
     def wait_for(self, marker: str, timeout: float = 600) -> bool:
@@ -94,7 +97,7 @@ class Refresh:
         deadline = time.monotonic() + timeout
         with self.seen:
             while not any(marker in line for line in self.lines):
-                if self.proc.poll() is not None and not self.reader.is_alive():
+                if self.ended:
                     return False
                 if not self.seen.wait(timeout=max(0.0, deadline - time.monotonic())):
                     return False

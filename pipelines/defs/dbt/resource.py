@@ -14,22 +14,20 @@ step that this project never uses (together about 4 s of a 10 s dbt step, by cPr
 from __future__ import annotations
 
 from functools import cached_property
-from importlib.metadata import distributions
 
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from pipelines.settings import dbt_env_dir, dbt_executable
+from pipelines.settings import dbt_env_dir, dbt_env_version, dbt_executable
 
 
 def dbt_core_version() -> version.Version:
     """The dbt-core version installed in the dbt environment, from its package metadata."""
-    site_packages = [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
-    found = [d.version for d in distributions(name="dbt-core", path=site_packages)]
-    if not found:
-        dbt_executable()  # says clearly that the environment is missing
+    found = dbt_env_version("dbt-core")
+    if found is None:
+        dbt_executable()  # says clearly when the whole environment is missing
         raise RuntimeError(f"dbt-core is not installed in {dbt_env_dir()}")
-    return version.parse(found[0])
+    return version.parse(found)
 
 
 class LeanDbtCliResource(DbtCliResource):
