@@ -13,14 +13,14 @@ CHECK_PYTHON = @$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)
 
 $(DBT_STAMP): pyproject.toml requirements.lock
 	$(CHECK_PYTHON)
-	$(PYTHON) -m venv $(DBT_VENV)
+	$(PYTHON) -m venv --clear $(DBT_VENV)
 	$(PYTHON) scripts/requirements_of.py dbt > $(DBT_VENV)/requirements.txt
 	$(DBT_VENV)/bin/pip install --quiet -c requirements.lock -r $(DBT_VENV)/requirements.txt
 	@touch $(DBT_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock $(DBT_STAMP)
 	$(CHECK_PYTHON)
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	$(BIN)/monitor prepare
 	@touch $(STAMP)
