@@ -1,6 +1,7 @@
 """Start-up costs: loading the Dagster definitions (as `dagster definitions validate` and as a
-plain import) and `monitor query`, against bare interpreter start-ups in the same run.
-Goal: <= 3 s each."""
+plain import) and `monitor query`, against baselines in the same run: a bare interpreter,
+`import dagster`, and `dagster definitions validate` of an empty `Definitions()` (Dagster's
+own floor for the command: CLI, instance, code-location server, snapshot). Goal: <= 3 s each."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ def run(session: Session) -> list[Figure]:
     env = session.home_env(home)
     bare, bare_mb = _median_run(session, python("pass"), env, "python -c pass")
     dagster, dagster_mb = _median_run(session, python("import dagster"), env, "import dagster")
+    empty = home.parent / "empty_defs.py"
+    empty.write_text("import dagster as dg\n\ndefs = dg.Definitions()\n")
+    validate = [str(BIN / "dagster"), "definitions", "validate"]
+    floor, floor_mb = _median_run(session, [*validate, "-f", str(empty)], env, "validate empty")
     db = session.published_home() / "published" / "monitor.duckdb"
     steps = [
         (
             "dagster definitions validate -w workspace.yaml",
-            [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
-            "python -c 'import dagster'",
-            dagster,
+            [*validate, "-w", "workspace.yaml"],
+            "validate of an empty Definitions()",
+            floor,
         ),
         (
             "python -c 'import pipelines.definitions'",
@@ -49,6 +54,14 @@ def run(session: Session) -> list[Figure]:
             baseline_value=bare,
             peak_mb=dagster_mb,
             note="baseline",
+        ),
+        Figure(
+            "validate of an empty Definitions()",
+            floor,
+            baseline="python -c 'import dagster'",
+            baseline_value=dagster,
+            peak_mb=floor_mb,
+            note="baseline: Dagster's floor",
         ),
     ]
     for name, cmd, base_name, base in steps:
