@@ -89,12 +89,16 @@ def dbt_executable() -> Path:
     return exe
 
 
+def dbt_env_site_packages() -> list[str]:
+    """The dbt environment's site-packages folder(s), to read its package metadata."""
+    return [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
+
+
 def dbt_env_version(package: str) -> str | None:
     """The version of `package` installed in the dbt environment (None when it is not)."""
     from importlib.metadata import distributions
 
-    site_packages = [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
-    found = [d.version for d in distributions(name=package, path=site_packages)]
+    found = [d.version for d in distributions(name=package, path=dbt_env_site_packages())]
     return found[0] if found else None
 
 

@@ -68,7 +68,7 @@ def inputs_fingerprint(root: Path = REPO_ROOT) -> str:
         except PackageNotFoundError:
             digest.update(f"{package}=none;".encode())
     for package in DBT_ENV_PACKAGES:  # from the dbt environment (.venv-dbt)
-        digest.update(f"{package}={dbt_env_version(package) or 'none'};".encode())
+        digest.update(f"dbt-env:{package}={dbt_env_version(package) or 'none'};".encode())
     digest.update(f"microdata={_microdata_identity()}".encode())
     return digest.hexdigest()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.lib.intake.spec import YAML_LOADER
 from pipelines.settings import REGISTRY_SCHEMA_DIR, registry_dir
 
 FILES = ("datasets", "indicators", "targets", "geographies", "codelists")
@@ -107,7 +108,6 @@ def load_registry(folder: Path | None = None) -> Registry:
 
 
 _LOADED: dict[tuple, Registry] = {}
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 
 
 def _fingerprint(folder: Path) -> tuple:
@@ -158,7 +158,7 @@ def _parse_file(path: Path, schema_path: Path) -> dict[str, Any]:
     import jsonschema
 
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
     schema = json.loads(schema_path.read_text())

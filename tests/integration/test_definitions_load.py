@@ -8,23 +8,22 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _run(cmd: list[str], **env: str) -> subprocess.CompletedProcess:
+    """`cmd` in the repository with this environment plus `env`, output captured."""
+    return subprocess.run(
+        cmd, cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_dagster_definitions_validate(tmp_path):
-    env = {
-        **os.environ,
-        "MONITOR_HOME": str(tmp_path / "home"),
-        "DAGSTER_HOME": str(tmp_path / "dh"),
-    }
     (tmp_path / "dh").mkdir()
-    dagster = Path(sys.executable).parent / "dagster"
-    result = subprocess.run(
-        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = _run(
+        [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        MONITOR_HOME=str(tmp_path / "home"),
+        DAGSTER_HOME=str(tmp_path / "dh"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -55,10 +54,7 @@ def test_loading_definitions_imports_no_data_library(tmp_path):
         f"print(','.join(m for m in {heavy!r} if m in sys.modules)); "
         "print(len(list(d.defs.resolve_asset_graph().get_all_asset_keys())))"
     )
-    env = {**os.environ, "MONITOR_HOME": str(tmp_path / "home")}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = _run([sys.executable, "-c", code], MONITOR_HOME=str(tmp_path / "home"))
     assert result.returncode == 0, result.stderr[-3000:]
     imported, assets = result.stdout.splitlines()
     assert imported == "", f"imported at definitions load: {imported}"
@@ -87,19 +83,10 @@ def test_the_lean_dbt_resource_reports_the_dbt_executables_version():
 
 
 def test_a_missing_dbt_environment_is_a_clear_error_that_runs_nothing(tmp_path):
-    env = {
-        **os.environ,
-        "MONITOR_HOME": str(tmp_path / "home"),
-        "MONITOR_DBT_ENV": str(tmp_path / "no-dbt-here"),
-    }
-    monitor = Path(sys.executable).parent / "monitor"
-    result = subprocess.run(
-        [str(monitor), "refresh", "--source", "sample"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = _run(
+        [str(BIN / "monitor"), "refresh", "--source", "sample"],
+        MONITOR_HOME=str(tmp_path / "home"),
+        MONITOR_DBT_ENV=str(tmp_path / "no-dbt-here"),
     )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "dbt is not installed" in result.stderr
@@ -107,3 +94,16 @@ def test_a_missing_dbt_environment_is_a_clear_error_that_runs_nothing(tmp_path):
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "home" / "published" / "monitor.duckdb").exists()
     assert not (tmp_path / "home" / "warehouse.duckdb").exists()
+
+
+def test_a_dbt_environment_without_dbt_core_is_the_same_clear_error(tmp_path, monkeypatch):
+    import pytest
+
+    from pipelines.defs.dbt.resource import dbt_core_version
+    from pipelines.settings import DbtNotInstalled
+
+    (tmp_path / "env" / "bin").mkdir(parents=True)
+    (tmp_path / "env" / "bin" / "dbt").write_text("#!/bin/sh\n")
+    monkeypatch.setenv("MONITOR_DBT_ENV", str(tmp_path / "env"))
+    with pytest.raises(DbtNotInstalled, match="dbt-core is not installed in the dbt environment"):
+        dbt_core_version()

@@ -44,9 +44,9 @@ def test_the_dbt_environment_is_installed_from_the_lock_with_the_same_duckdb():
     with its own: both come from the one lock, so they are the same version."""
     from importlib.metadata import distributions, version
 
-    from pipelines.settings import dbt_env_dir
+    from pipelines.settings import dbt_env_site_packages
 
-    site = [str(p) for p in (dbt_env_dir() / "lib").glob("python*/site-packages")]
+    site = dbt_env_site_packages()
     installed = {canonicalize_name(d.metadata["Name"]): d.version for d in distributions(path=site)}
     pins = locked()
     assert {"dbt-core", "dbt-duckdb", "duckdb"} <= installed.keys()

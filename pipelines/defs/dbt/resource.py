@@ -18,15 +18,17 @@ from functools import cached_property
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from pipelines.settings import dbt_env_dir, dbt_env_version, dbt_executable
+from pipelines.settings import DbtNotInstalled, dbt_env_dir, dbt_env_version, dbt_executable
 
 
 def dbt_core_version() -> version.Version:
     """The dbt-core version installed in the dbt environment, from its package metadata."""
     found = dbt_env_version("dbt-core")
     if found is None:
-        dbt_executable()  # says clearly when the whole environment is missing
-        raise RuntimeError(f"dbt-core is not installed in {dbt_env_dir()}")
+        raise DbtNotInstalled(
+            f"dbt-core is not installed in the dbt environment {dbt_env_dir()}: `make install`"
+            " creates it (MONITOR_DBT_ENV points elsewhere)."
+        )
     return version.parse(found)
 
 

@@ -13,7 +13,7 @@ import yaml
 from pipelines.settings import REGISTRY_SCHEMA_DIR
 
 FOLDER = "deliveries"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 SAMPLE_LABELS = ("sample", "synthetic")
 
 
@@ -87,7 +87,7 @@ def load_deliveries(registry_folder: Path) -> dict[str, Delivery]:
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         where = f"deliveries/{path.name}"
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             raise DeliverySpecError(f"{where}: not valid YAML ({exc})") from exc
         errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
