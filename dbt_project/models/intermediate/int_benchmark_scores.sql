@@ -16,7 +16,7 @@ annual as (
     from {{ ref('fct_indicator_values') }}
     where breakdown = 'total'
       and value is not null
-      and period = cast(period_year as varchar)
+      and period = cast(period_year as {{ dbt.type_string() }})
 ),
 
 with_change as (
@@ -83,8 +83,8 @@ scored as (
         stats.n_members_change,
         stats.mean_change,
         stats.sd_change,
-        round((compared.value - stats.mean_level) / nullif(stats.sd_level, 0), 6) as z_level,
-        round((compared.change - stats.mean_change) / nullif(stats.sd_change, 0), 6) as z_change,
+        {{ round_double("(compared.value - stats.mean_level) / nullif(stats.sd_level, 0)", 6) }} as z_level,
+        {{ round_double("(compared.change - stats.mean_change) / nullif(stats.sd_change, 0)", 6) }} as z_change,
         1 + (
             select count(*) from members
             where members.indicator_id = compared.indicator_id

@@ -35,10 +35,7 @@ matched as (
     from observations
     inner join series
         on series.dataset = observations.dataset
-        and list_bool_and(list_transform(
-            map_keys(series.filters),
-            lambda k: observations.dims[k] is not distinct from series.filters[k]
-        ))
+        and {{ map_matches('observations.dims', 'series.filters') }}
     inner join indicator_geos
         on indicator_geos.indicator_id = series.indicator_id
         and indicator_geos.geo = observations.geo

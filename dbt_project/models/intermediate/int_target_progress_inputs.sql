@@ -21,7 +21,7 @@ series as (
     from {{ ref('fct_indicator_values') }}
     where breakdown = 'total'
       and value is not null
-      and period = cast(period_year as varchar)
+      and period = cast(period_year as {{ dbt.type_string() }})
 ),
 
 latest_data as (

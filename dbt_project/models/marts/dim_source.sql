@@ -22,7 +22,7 @@ indicators as (
     select
         dataset,
         count(*) as indicator_count,
-        string_agg(indicator_id, ', ' order by indicator_id) as indicator_ids
+        {{ string_agg_sorted('indicator_id', "', '") }} as indicator_ids
     from {{ ref('stg_registry__indicators') }}
     where dataset is not null
     group by dataset

@@ -11,9 +11,9 @@ settings as (
     select * from {{ ref('int_settings') }}
 ),
 
-values as (
+indicator_values as (
     select * from {{ ref('fct_indicator_values') }}
-    where period = cast(period_year as varchar)
+    where period = cast(period_year as {{ dbt.type_string() }})
 ),
 
 cells as (
@@ -23,24 +23,24 @@ cells as (
         gaps.group_category,
         gaps.reference_category,
         role.role,
-        values.geo,
-        values.period_year as year,
-        values.value,
-        values.flags,
-        values.value_status,
-        values.is_low_reliability,
-        values.is_series_break,
-        values.n_unweighted,
-        values.is_sample
+        indicator_values.geo,
+        indicator_values.period_year as year,
+        indicator_values.value,
+        indicator_values.flags,
+        indicator_values.value_status,
+        indicator_values.is_low_reliability,
+        indicator_values.is_series_break,
+        indicator_values.n_unweighted,
+        indicator_values.is_sample
     from gaps
     cross join (select 'group' as role union all select 'reference') as role
-    inner join values
-        on values.indicator_id = gaps.indicator_id
+    inner join indicator_values
+        on indicator_values.indicator_id = gaps.indicator_id
         and (
             (case when role.role = 'group' then gaps.group_category else gaps.reference_category end) = 'total'
-                and values.breakdown = 'total'
-            or values.breakdown = gaps.breakdown
-                and values.category = (case when role.role = 'group' then gaps.group_category else gaps.reference_category end)
+                and indicator_values.breakdown = 'total'
+            or indicator_values.breakdown = gaps.breakdown
+                and indicator_values.category = (case when role.role = 'group' then gaps.group_category else gaps.reference_category end)
         )
 ),
 
@@ -86,8 +86,8 @@ paired as (
 measured as (
     select
         paired.*,
-        case when reliability <> 'suppressed' then round(group_value - reference_value, 6) end as gap_pp,
-        case when reliability <> 'suppressed' then round(group_value / nullif(reference_value, 0), 6) end as gap_ratio
+        case when reliability <> 'suppressed' then {{ round_double("group_value - reference_value", 6) }} end as gap_pp,
+        case when reliability <> 'suppressed' then {{ round_double("group_value / nullif(reference_value, 0)", 6) }} end as gap_ratio
     from paired
 ),
 
@@ -95,7 +95,7 @@ trended as (
     select
         m.*,
         earlier.gap_pp as gap_pp_5y_earlier,
-        round(abs(m.gap_pp) - abs(earlier.gap_pp), 6) as gap_size_change_5y,
+        {{ round_double("abs(m.gap_pp) - abs(earlier.gap_pp)", 6) }} as gap_size_change_5y,
         exists (
             select 1 from measured as b
             where b.indicator_id = m.indicator_id and b.breakdown = m.breakdown

@@ -1,7 +1,7 @@
 -- Where each indicator stands per geography: latest value, the one before, five years back.
 with
 
-values as (
+indicator_values as (
     select * from {{ ref('fct_indicator_values') }}
     where breakdown = 'total'
 ),
@@ -12,9 +12,9 @@ indicators as (
 
 observed as (
     select
-        values.*,
-        row_number() over (partition by indicator_id, geo order by period desc) as recency
-    from values
+        indicator_values.*,
+        row_number() over (partition by indicator_id, geo order by period desc nulls last) as recency
+    from indicator_values
     where value is not null
 ),
 
@@ -30,7 +30,7 @@ previous as (
 
 breaks as (
     select indicator_id, geo, period_year
-    from values
+    from indicator_values
     where is_series_break
 ),
 
@@ -50,10 +50,10 @@ final as (
         latest.flags as latest_flags,
         previous.period as previous_period,
         previous.value as previous_value,
-        round(latest.value - previous.value, 6) as change_since_previous,
+        {{ round_double("latest.value - previous.value", 6) }} as change_since_previous,
         five_back.period as period_5y_earlier,
         five_back.value as value_5y_earlier,
-        round(latest.value - five_back.value, 6) as change_5y,
+        {{ round_double("latest.value - five_back.value", 6) }} as change_5y,
         latest.is_provisional,
         latest.is_estimated,
         latest.is_low_reliability,
@@ -82,7 +82,7 @@ final as (
         on five_back.indicator_id = latest.indicator_id
         and five_back.geo = latest.geo
         and five_back.period_year = latest.period_year - 5
-        and five_back.period = cast(five_back.period_year as varchar)
+        and five_back.period = cast(five_back.period_year as {{ dbt.type_string() }})
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- Full series for charts and downloads: every value with its names, flags and vintage.
 with
 
-values as (
+indicator_values as (
     select * from {{ ref('fct_indicator_values') }}
 ),
 
@@ -16,34 +16,34 @@ geos as (
 
 final as (
     select
-        values.indicator_id,
+        indicator_values.indicator_id,
         indicators.name_nl,
         indicators.name_en,
         indicators.domain,
-        values.geo,
+        indicator_values.geo,
         geos.geo_name_nl,
         geos.geo_name_en,
         geos.geo_level,
-        values.breakdown,
-        values.category,
-        values.category_nl,
-        values.category_en,
-        values.period,
-        values.period_year,
-        values.income_year,
-        values.value,
-        values.unit,
-        values.flags,
-        values.value_status,
-        values.is_provisional,
-        values.is_estimated,
-        values.is_low_reliability,
-        values.is_series_break,
-        values.dataset,
-        values.snapshot_id,
-        values.retrieved_at as vintage_retrieved_at,
-        values.is_sample
-    from values
+        indicator_values.breakdown,
+        indicator_values.category,
+        indicator_values.category_nl,
+        indicator_values.category_en,
+        indicator_values.period,
+        indicator_values.period_year,
+        indicator_values.income_year,
+        indicator_values.value,
+        indicator_values.unit,
+        indicator_values.flags,
+        indicator_values.value_status,
+        indicator_values.is_provisional,
+        indicator_values.is_estimated,
+        indicator_values.is_low_reliability,
+        indicator_values.is_series_break,
+        indicator_values.dataset,
+        indicator_values.snapshot_id,
+        indicator_values.retrieved_at as vintage_retrieved_at,
+        indicator_values.is_sample
+    from indicator_values
     inner join indicators using (indicator_id)
     inner join geos using (geo)
 )

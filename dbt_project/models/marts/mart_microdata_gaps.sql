@@ -78,13 +78,13 @@ measured as (
 final as (
     select
         measured.*,
-        case when reliability <> 'suppressed' then round(group_value - reference_value, 6) end
+        case when reliability <> 'suppressed' then {{ round_double("group_value - reference_value", 6) }} end
             as gap_pp,
         -- independent-samples approximation: conservative when the group is part of the reference
-        case when reliability <> 'suppressed' then round(sqrt(group_se ^ 2 + reference_se ^ 2), 6) end
+        case when reliability <> 'suppressed' then {{ round_double("sqrt(power(group_se, 2) + power(reference_se, 2))", 6) }} end
             as gap_se,
         case when reliability <> 'suppressed'
-            then abs(group_value - reference_value) > 1.959964 * sqrt(group_se ^ 2 + reference_se ^ 2)
+            then abs(group_value - reference_value) > 1.959964 * sqrt(power(group_se, 2) + power(reference_se, 2))
         end as is_significant
     from measured
 )

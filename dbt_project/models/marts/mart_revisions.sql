@@ -21,17 +21,25 @@ current_vintage as (
     where is_current
 ),
 
-previous_vintage as (
+earlier_vintages as (
     select
         snapshots.dataset,
         snapshots.snapshot_id,
-        snapshots.retrieved_at
+        snapshots.retrieved_at,
+        row_number() over (
+            partition by snapshots.dataset order by snapshots.retrieved_at desc nulls last
+        ) as recency
     from snapshots
     inner join current_vintage
         on current_vintage.dataset = snapshots.dataset
         and current_vintage.mode = snapshots.mode
         and snapshots.retrieved_at < current_vintage.retrieved_at
-    qualify row_number() over (partition by snapshots.dataset order by snapshots.retrieved_at desc) = 1
+),
+
+previous_vintage as (
+    select dataset, snapshot_id, retrieved_at
+    from earlier_vintages
+    where recency = 1
 ),
 
 new_values as (
@@ -76,7 +84,7 @@ changed as (
             when previous_value is distinct from current_value then 'revised_value'
             else 'flags_changed'
         end as revision_kind,
-        round(current_value - previous_value, 6) as revision
+        {{ round_double("current_value - previous_value", 6) }} as revision
     from compared
     where previous_value is distinct from current_value
        or coalesce(previous_flags, '') is distinct from coalesce(current_flags, '')
@@ -86,13 +94,10 @@ with_indicators as (
     select
         changed.*,
         (
-            select string_agg(distinct series.indicator_id, ',' order by series.indicator_id)
+            select {{ string_agg_sorted('series.indicator_id', "','", distinct=true) }}
             from series
             where series.dataset = changed.dataset
-              and list_bool_and(list_transform(
-                  map_keys(series.filters),
-                  lambda k: changed.dims[k] is not distinct from series.filters[k]
-              ))
+              and {{ map_matches('changed.dims', 'series.filters') }}
         ) as indicator_ids
     from changed
 ),

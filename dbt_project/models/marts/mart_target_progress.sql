@@ -36,12 +36,12 @@ growth as (
         case when desired_direction = 'up' then 1 else -1 end as d,
         case
             when base_value > 0 and latest_value > 0 and latest_year > base_year_used
-                then power(latest_value / base_value, 1.0 / (latest_year - base_year_used)) - 1
+                then power(latest_value / base_value, cast(1 as {{ type_double() }}) / (latest_year - base_year_used)) - 1
         end as observed_cagr,
         case
             when kind in ('level', 'count_change') and base_value > 0 and target_level > 0
                 and target_year > base_year_used
-                then power(target_level / base_value, 1.0 / (target_year - base_year_used)) - 1
+                then power(target_level / base_value, cast(1 as {{ type_double() }}) / (target_year - base_year_used)) - 1
         end as required_cagr,
         case operator
             when '>=' then latest_value >= target_level
@@ -93,8 +93,8 @@ judged as (
             when latest_value is null then 'no observed value for this geography'
             when kind in ('level', 'count_change') and target_met then null
             when kind in ('level', 'count_change') and target_year_passed
-                then 'target year ' || target_year || ' has passed: ' || latest_value || ' in '
-                    || latest_year || ' against ' || target_level
+                then 'target year ' || target_year || ' has passed: ' || {{ float_text('latest_value') }} || ' in '
+                    || latest_year || ' against ' || {{ float_text('target_level') }}
             when kind = 'count_change' and target_base_value is null
                 then 'no value in the target base year ' || target_base_year
             when kind = 'count_change' and break_year is not null

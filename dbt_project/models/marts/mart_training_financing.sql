@@ -13,7 +13,7 @@ grouped as (
         sum(budget_eur) as budget_eur,
         count(*) as instruments,
         count(budget_eur) as instruments_with_budget,
-        string_agg(instrument, ', ' order by instrument) as instrument_codes,
+        {{ string_agg_sorted('instrument', "', '") }} as instrument_codes,
         bool_or(is_estimate) as includes_estimate,
         bool_or(is_sample) as is_sample,
         max(year_inside_budget_eur) as year_inside_budget_eur

@@ -43,7 +43,7 @@ final as (
         r.budget_eur,
         r.participants,
         r.participant_unit,
-        round(r.budget_eur / nullif(r.participants, 0), 2) as budget_per_participant_eur,
+        {{ round_double("r.budget_eur / nullif(r.participants, 0)", 2) }} as budget_per_participant_eur,
         case when r.inside_1_3bn then r.budget_eur / nullif(t.year_inside_budget_eur, 0) end
             as share_of_inside_budget,
         r.inside_1_3bn,

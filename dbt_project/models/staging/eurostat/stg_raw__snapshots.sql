@@ -1,17 +1,21 @@
 -- Provenance of every stored vintage: Eurostat datasets and spreadsheet deliveries alike.
+{%- set columns = [
+    'snapshot_id', 'source', 'dataset', 'mode', 'is_sample', 'origin', 'file', 'retrieved_at',
+    'sha256', 'bytes', 'format', 'last_update', 'observations', 'loaded_at', 'is_current',
+] %}
 with
 
 eurostat as (
-    select * from {{ source('raw', 'snapshots') }}
+    select {{ columns | join(', ') }} from {{ source('raw', 'snapshots') }}
 ),
 
 deliveries as (
-    select * from {{ source('raw', 'delivery_snapshots') }}
+    select {{ columns | join(', ') }} from {{ source('raw', 'delivery_snapshots') }}
 ),
 
 unioned as (
     select * from eurostat
-    union all by name
+    union all
     select * from deliveries
 ),
 

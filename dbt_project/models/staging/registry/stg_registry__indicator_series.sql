@@ -12,7 +12,7 @@ renamed as (
         category,
         label_nl,
         label_en,
-        map(filter_keys, filter_values) as filters
+        {{ map_from_lists('filter_keys', 'filter_values') }} as filters
     from source
 )
 
