@@ -67,6 +67,24 @@ compared as (
     where geos.is_eu_member or with_change.geo in ('BE2', 'EU27_2020')
 ),
 
+-- member states doing strictly better than each compared geography (a join, not a
+-- correlated subquery: PostgreSQL and Spark would compare every pair of rows)
+better_members as (
+    select
+        compared.indicator_id,
+        compared.geo,
+        compared.year,
+        count(*) as n_better
+    from compared
+    inner join members
+        on members.indicator_id = compared.indicator_id
+        and members.year = compared.year
+        and members.geo <> compared.geo
+        and case when compared.direction = 'up' then members.value > compared.value
+                 else members.value < compared.value end
+    group by compared.indicator_id, compared.geo, compared.year
+),
+
 scored as (
     select
         compared.indicator_id,
@@ -85,16 +103,10 @@ scored as (
         stats.sd_change,
         {{ round_double("(compared.value - stats.mean_level) / nullif(stats.sd_level, 0)", 6) }} as z_level,
         {{ round_double("(compared.change - stats.mean_change) / nullif(stats.sd_change, 0)", 6) }} as z_change,
-        1 + (
-            select count(*) from members
-            where members.indicator_id = compared.indicator_id
-              and members.year = compared.year
-              and members.geo <> compared.geo
-              and case when compared.direction = 'up' then members.value > compared.value
-                       else members.value < compared.value end
-        ) as rank_among_members
+        1 + coalesce(better_members.n_better, 0) as rank_among_members
     from compared
     inner join stats using (indicator_id, year)
+    left join better_members using (indicator_id, geo, year)
 ),
 
 final as (

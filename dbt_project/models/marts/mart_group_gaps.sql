@@ -91,18 +91,27 @@ measured as (
     from paired
 ),
 
+-- a series break in the five years up to each year (a join, not a correlated subquery,
+-- which PostgreSQL and Spark would run once per row)
+recent_breaks as (
+    select
+        m.indicator_id, m.breakdown, m.group_category, m.reference_category, m.geo, m.year,
+        true as break_within_5y
+    from measured as m
+    inner join measured as b
+        on b.indicator_id = m.indicator_id and b.breakdown = m.breakdown
+        and b.group_category = m.group_category and b.reference_category = m.reference_category
+        and b.geo = m.geo and b.is_series_break
+        and b.year > m.year - 5 and b.year <= m.year
+    group by m.indicator_id, m.breakdown, m.group_category, m.reference_category, m.geo, m.year
+),
+
 trended as (
     select
         m.*,
         earlier.gap_pp as gap_pp_5y_earlier,
         {{ round_double("abs(m.gap_pp) - abs(earlier.gap_pp)", 6) }} as gap_size_change_5y,
-        exists (
-            select 1 from measured as b
-            where b.indicator_id = m.indicator_id and b.breakdown = m.breakdown
-              and b.group_category = m.group_category and b.reference_category = m.reference_category
-              and b.geo = m.geo and b.is_series_break
-              and b.year > m.year - 5 and b.year <= m.year
-        ) as break_within_5y
+        coalesce(recent_breaks.break_within_5y, false) as break_within_5y
     from measured as m
     left join measured as earlier
         on earlier.indicator_id = m.indicator_id
@@ -111,6 +120,13 @@ trended as (
         and earlier.reference_category = m.reference_category
         and earlier.geo = m.geo
         and earlier.year = m.year - 5
+    left join recent_breaks
+        on recent_breaks.indicator_id = m.indicator_id
+        and recent_breaks.breakdown = m.breakdown
+        and recent_breaks.group_category = m.group_category
+        and recent_breaks.reference_category = m.reference_category
+        and recent_breaks.geo = m.geo
+        and recent_breaks.year = m.year
 ),
 
 final as (

@@ -34,6 +34,23 @@ breaks as (
     where is_series_break
 ),
 
+-- series breaks up to the latest year (a join, not correlated subqueries, which PostgreSQL
+-- and Spark would run once per row)
+recent_breaks as (
+    select
+        latest.indicator_id,
+        latest.geo,
+        bool_or(breaks.period_year > previous.period_year) as break_since_previous,
+        bool_or(breaks.period_year > latest.period_year - 5) as break_within_5y
+    from latest
+    left join previous using (indicator_id, geo)
+    inner join breaks
+        on breaks.indicator_id = latest.indicator_id
+        and breaks.geo = latest.geo
+        and breaks.period_year <= latest.period_year
+    group by latest.indicator_id, latest.geo
+),
+
 final as (
     select
         latest.indicator_id,
@@ -58,26 +75,15 @@ final as (
         latest.is_estimated,
         latest.is_low_reliability,
         latest.is_series_break,
-        exists (
-            select 1 from breaks
-            where breaks.indicator_id = latest.indicator_id
-              and breaks.geo = latest.geo
-              and breaks.period_year > previous.period_year
-              and breaks.period_year <= latest.period_year
-        ) as break_since_previous,
-        exists (
-            select 1 from breaks
-            where breaks.indicator_id = latest.indicator_id
-              and breaks.geo = latest.geo
-              and breaks.period_year > latest.period_year - 5
-              and breaks.period_year <= latest.period_year
-        ) as break_within_5y,
+        coalesce(recent_breaks.break_since_previous, false) as break_since_previous,
+        coalesce(recent_breaks.break_within_5y, false) as break_within_5y,
         latest.snapshot_id,
         latest.retrieved_at,
         latest.is_sample
     from latest
     inner join indicators using (indicator_id)
     left join previous using (indicator_id, geo)
+    left join recent_breaks using (indicator_id, geo)
     left join observed as five_back
         on five_back.indicator_id = latest.indicator_id
         and five_back.geo = latest.geo

@@ -90,16 +90,28 @@ changed as (
        or coalesce(previous_flags, '') is distinct from coalesce(current_flags, '')
 ),
 
+-- the registry series each changed cell belongs to (a join: Spark cannot correlate a
+-- subquery on a map column)
+matched_indicators as (
+    select
+        changed.dataset,
+        changed.series_key,
+        changed.geo,
+        changed.period,
+        {{ string_agg_sorted('series.indicator_id', "','", distinct=true) }} as indicator_ids
+    from changed
+    inner join series
+        on series.dataset = changed.dataset
+        and {{ map_matches('changed.dims', 'series.filters') }}
+    group by changed.dataset, changed.series_key, changed.geo, changed.period
+),
+
 with_indicators as (
     select
         changed.*,
-        (
-            select {{ string_agg_sorted('series.indicator_id', "','", distinct=true) }}
-            from series
-            where series.dataset = changed.dataset
-              and {{ map_matches('changed.dims', 'series.filters') }}
-        ) as indicator_ids
+        matched_indicators.indicator_ids
     from changed
+    left join matched_indicators using (dataset, series_key, geo, period)
 ),
 
 final as (
