@@ -7,9 +7,12 @@ STAMP  := $(VENV)/.installed
 # Dagster definitions then never imports dbt-core. Same lock, so the same duckdb in both.
 DBT_VENV  := .venv-dbt
 DBT_STAMP := $(DBT_VENV)/.installed
+# pyspark (Spark's jars, ~0.5 GB) only for the local Spark cluster of the engine tests.
+SPARK_VENV  := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
 CHECK_PYTHON = @$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
 
-.PHONY: install run test test-fast lint ui bench audit lock clean
+.PHONY: install install-spark run test test-fast test-engines lint ui bench audit lock clean
 
 $(DBT_STAMP): pyproject.toml requirements.lock
 	$(CHECK_PYTHON)
@@ -21,11 +24,21 @@ $(DBT_STAMP): pyproject.toml requirements.lock
 $(STAMP): pyproject.toml requirements.lock $(DBT_STAMP)
 	$(CHECK_PYTHON)
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,engines]"
 	$(BIN)/monitor prepare
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+$(SPARK_STAMP): pyproject.toml requirements.lock
+	$(CHECK_PYTHON)
+	$(PYTHON) -m venv --clear $(SPARK_VENV)
+	$(PYTHON) scripts/requirements_of.py spark > $(SPARK_VENV)/requirements.txt
+	$(SPARK_VENV)/bin/pip install --quiet -c requirements.lock -r $(SPARK_VENV)/requirements.txt
+	@touch $(SPARK_STAMP)
+
+## The local Spark cluster's jars for the engine tests (pytest -m engines).
+install-spark: $(SPARK_STAMP)
 
 ## Install everything, then ingest -> dbt -> quality gate -> publish -> report on the bundled SAMPLE.
 run: install
@@ -34,11 +47,15 @@ run: install
 ## Install everything, then run the whole test suite (slow and reliability trials included)
 ## on both cores (pytest-xdist; JOBS=1 for one process).
 JOBS ?= 2
-test: install
+test: install install-spark
 	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 test-fast: install
-	$(BIN)/pytest -m "not slow and not reliability and not browser"
+	$(BIN)/pytest -m "not slow and not reliability and not browser and not engines"
+
+## PostgreSQL, Spark and distributed Dagster: the same marts on every engine (servers on loopback).
+test-engines: install install-spark
+	$(BIN)/pytest -m engines
 
 lint: install
 	$(BIN)/ruff check pipelines tests scripts benchmarks
@@ -57,10 +74,10 @@ ui: install
 audit: install
 	$(BIN)/python scripts/audit.py requirements.lock
 
-## Re-pin every installed package of both environments after a change to pyproject.toml's
+## Re-pin every installed package of the three environments after a change to pyproject.toml's
 ## ranges (tests/unit/test_dependency_lock.py fails if the two disagree on a version).
 lock:
-	{ $(BIN)/pip freeze --exclude-editable; $(DBT_VENV)/bin/pip freeze; } | sort -fu > requirements.lock
+	{ $(BIN)/pip freeze --exclude-editable; $(DBT_VENV)/bin/pip freeze; $(SPARK_VENV)/bin/pip freeze; } | sort -fu > requirements.lock
 
 clean:
-	rm -rf $(VENV) $(DBT_VENV) dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(DBT_VENV) $(SPARK_VENV) dbt_project/target dbt_project/logs

@@ -1,0 +1,77 @@
+"""The `refresh` job on the Celery executor: a Dagster instance on PostgreSQL storage, a
+PostgreSQL broker and result backend, two Celery worker processes. The steps ran in at
+least two worker processes (not in the run's own process), the run's events are in
+PostgreSQL, and the publication is there: the DuckDB warehouse was written one step at a
+time (the op-granularity `warehouse` pool)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from pipelines.engines.distributed.instance import distributed_env, write_instance
+from pipelines.engines.distributed.workers import CeleryWorkers
+from pipelines.engines.read import read_table
+from tests.conftest import REPO
+
+pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
+
+
+def test_refresh_runs_on_celery_workers_with_events_in_postgres(local_postgres, tmp_path):
+    settings = local_postgres.create_database("dagster", "dagster")
+    home = tmp_path / "home"
+    env = {
+        "MONITOR_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster"),
+        **distributed_env(settings),
+    }
+    write_instance(home / "dagster")
+    workers = CeleryWorkers.start(tmp_path / "workers", env, count=2)
+    try:
+        workers.wait_ready()
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.engines.distributed.run", "--source", "sample"],
+            cwd=REPO,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=1500,
+        )
+    finally:
+        workers.stop()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    run_id = result.stdout.split()[1].rstrip(":")
+
+    columns, rows = read_table(
+        "postgres",
+        "public",
+        "event_logs",
+        settings,
+    )
+    events = [
+        dict(zip(columns, row, strict=True))
+        for row in rows
+        if row[columns.index("run_id")] == run_id
+    ]
+    kinds = [e["dagster_event_type"] for e in events]
+    assert "RUN_SUCCESS" in kinds and kinds.count("STEP_SUCCESS") >= 30, sorted(set(kinds))
+    step_pids = {
+        json.loads(e["event"])["pid"] for e in events if e["dagster_event_type"] == "STEP_START"
+    }
+    run_pids = {
+        json.loads(e["event"])["pid"] for e in events if e["dagster_event_type"] == "RUN_START"
+    }
+    assert len(step_pids) >= 2, step_pids
+    assert not step_pids & run_pids, (step_pids, run_pids)
+
+    published = home / "published" / "monitor.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        assert con.execute("select count(*) from fct_indicator_values").fetchall()[0][0] > 20_000
+    finally:
+        con.close()
