@@ -9,10 +9,22 @@ it take turns. Load it as a module (`dagster ... -m pipelines.engines.distribute
 from __future__ import annotations
 
 import dagster as dg
+from dagster._core.execution.retries import RetryMode
 from dagster_celery import celery_executor
+from dagster_celery.executor import CeleryExecutor
 
 from pipelines import definitions as single
-from pipelines.defs.executor import _LockedExecutor
+from pipelines.lib.lock import warehouse_lock
+from pipelines.settings import config, paths
+
+
+class LockedCeleryExecutor(CeleryExecutor):
+    """Dagster's Celery executor, holding the warehouse lock in the run process meanwhile."""
+
+    def execute(self, plan_context, execution_plan):
+        timeout = float(config().get("warehouse", {}).get("lock_timeout_s", 3600))
+        with warehouse_lock(paths().home, f"Dagster run {plan_context.run_id}", timeout):
+            yield from super().execute(plan_context, execution_plan)
 
 
 @dg.executor(
@@ -21,7 +33,14 @@ from pipelines.defs.executor import _LockedExecutor
     requirements=dg.multiple_process_executor_requirements(),
 )
 def locked_celery_executor(init_context) -> dg.Executor:
-    return _LockedExecutor(celery_executor.executor_creation_fn(init_context))
+    settings = init_context.executor_config  # as dagster_celery.celery_executor reads it
+    return LockedCeleryExecutor(
+        retries=RetryMode.from_config(settings["retries"]),
+        broker=settings.get("broker"),
+        backend=settings.get("backend"),
+        include=settings.get("include"),
+        config_source=settings.get("config_source"),
+    )
 
 
 refresh_job = dg.define_asset_job(
