@@ -1,8 +1,8 @@
 """The `refresh` job on the Celery executor: a Dagster instance on PostgreSQL storage, a
-PostgreSQL broker and result backend, two Celery worker processes. The steps ran in at
-least two worker processes (not in the run's own process), the run's events are in
-PostgreSQL, and the publication is there: the DuckDB warehouse was written one step at a
-time (the op-granularity `warehouse` pool)."""
+PostgreSQL broker and result backend, two Celery workers (one on the default queue, one on
+the report's). The steps ran in at least two worker processes (not in the run's own
+process), the run's events are in PostgreSQL, and the publication is there: the DuckDB
+warehouse was written one step at a time (the op-granularity `warehouse` pool)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_refresh_runs_on_celery_workers_with_events_in_postgres(local_postgres, 
         **distributed_env(settings),
     }
     write_instance(home / "dagster")
-    workers = CeleryWorkers.start(tmp_path / "workers", env, count=2)
+    workers = CeleryWorkers.start(tmp_path / "workers", env)
     try:
         workers.wait_ready()
         result = subprocess.run(

@@ -69,6 +69,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     kinds={"html"},
     owners=["team:statistics"],
     tags={"layer": "publication"},
+    # on Celery (pipelines/engines/distributed) the report has a queue and worker of its own;
+    # it reads only the published file. The in-process executor ignores this tag.
+    op_tags={"dagster-celery/queue": "report"},
 )
 def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from pipelines.report import build_report

@@ -1,7 +1,9 @@
 """Local Celery workers for the distributed executor (tests, a single machine).
 
 Each worker is `celery -A dagster_celery.app worker` with one process (concurrency 1),
-listening on the `dagster` queue of the PostgreSQL broker; the broker and result backend
+listening on one queue of the PostgreSQL broker: `dagster` (every step that has no queue of
+its own: the warehouse writers, which the `warehouse` pool keeps one at a time anyway) and
+`report` (the report, which reads only the published file). The broker and result backend
 come from a config module written beside the instance (URLs read from the environment at
 import, never written to disk).
 """
@@ -18,6 +20,8 @@ from pathlib import Path
 
 from pipelines.engines.distributed.instance import BACKEND_URL_ENV, BROKER_URL_ENV
 
+QUEUES = ("dagster", "report")  # dagster_celery's default queue; the report's op tag
+
 CONFIG_MODULE = f"""import os
 
 broker_url = os.environ["{BROKER_URL_ENV}"]
@@ -31,7 +35,9 @@ class CeleryWorkers:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, folder: Path, env: dict[str, str], count: int = 2) -> CeleryWorkers:
+    def start(
+        cls, folder: Path, env: dict[str, str], queues: tuple[str, ...] = QUEUES
+    ) -> CeleryWorkers:
         config_dir = folder / "celery-config"
         config_dir.mkdir(parents=True, exist_ok=True)
         (config_dir / "dagster_celery_config.py").write_text(CONFIG_MODULE)
@@ -42,8 +48,8 @@ class CeleryWorkers:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(config_dir), env.get("PYTHONPATH")])),
         }
         celery = str(Path(sys.executable).with_name("celery"))
-        for index in range(1, count + 1):
-            name = f"worker{index}"
+        for index, queue in enumerate(queues, start=1):
+            name = f"worker{index}-{queue}"
             log = open(folder / f"{name}.log", "wb")  # noqa: SIM115 - the worker's lifetime
             workers.processes[name] = subprocess.Popen(
                 [
@@ -55,7 +61,7 @@ class CeleryWorkers:
                     "--concurrency=1",
                     "--loglevel=INFO",
                     "-Q",
-                    "dagster",
+                    queue,
                     "-n",
                     f"{name}@%h",
                 ],
