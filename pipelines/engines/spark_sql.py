@@ -16,6 +16,7 @@ def spark_connection(settings: SparkSettings) -> Iterator:
     con = hive.connect(host=settings.host, port=settings.port, username=settings.user)
     try:
         cur = con.cursor()
+        cur.arraysize = 10_000  # rows per fetch round trip (PyHive's default is 1,000)
         try:
             yield cur
         finally:
