@@ -10,18 +10,23 @@ give the same observations.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 import polars as pl
 
 from pipelines.parsing.observations import (
     KNOWN_FLAGS,
+    ObservationStream,
     ParsedDataset,
     ParseError,
     check_flags,
     finish,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import check_utf8, first_line
+from pipelines.parsing.rawbytes import TextStream, check_utf8, first_line
 
 _NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 
@@ -32,14 +37,86 @@ def looks_like(header: str) -> bool:
 
 
 def parse(data: bytes, source: str) -> ParsedDataset:
-    header = first_line(data)
-    dims, periods, fmt = _parse_header(header, source)
-    long = _parse_regular(data, dims, periods)
-    if long is None:
-        frame = _read_cells(data, source, periods)
-        frame = _split_key(frame, dims, source)
-        long = finish(_to_long(frame, dims, periods, source), dims)
-    return ParsedDataset(frame=long, dimensions=dims, format=fmt)
+    return stream(TextStream(data, source), source).collect()
+
+
+def stream(text: TextStream, source: str) -> ObservationStream:
+    """The file's observations batch by batch: about BATCH_OBSERVATIONS per batch, each batch
+    of whole lines parsed as a file of its own (the header, then those lines)."""
+    first = text.lines(1 << 16)
+    end = first.find(b"\n") + 1 or len(first)
+    header = first[:end]
+    text.unread(first[end:])
+    dims, periods, fmt = _parse_header(first_line(header), source)
+    sample = first[end:]
+    line_bytes = len(sample) / sample.count(b"\n") if b"\n" in sample else len(header)
+    size = int(min(max(BATCH_OBSERVATIONS / len(periods) * line_bytes, 1), 1 << 26))
+    batches = _batches(text, header, dims, periods, source, size)
+    return ObservationStream(batches, dims, fmt)
+
+
+#: Observations per batch of `stream`: bounds the memory of a parse whatever the file's size
+#: (a batch's long table takes about 100 bytes per observation).
+BATCH_OBSERVATIONS = 250_000
+#: Batches parsed at the same time (Polars and NumPy release the GIL while they work).
+_THREADS = 2
+
+
+def _batches(
+    text: TextStream, header: bytes, dims: list[str], periods: list[str], source: str, size: int
+) -> Iterator[pl.DataFrame]:
+    """Each batch through the fast path, else the general path; an error names the line in
+    the whole file. Batches of blank lines only are skipped (as the general path skips blank
+    lines); a file with no data line at all gets the general path's error."""
+    line = 2  # the file's line number of the batch's first line
+    produced = False
+    with ThreadPoolExecutor(_THREADS) as pool:
+        parsing: deque[Future[pl.DataFrame]] = deque()
+        while batch := text.lines(size):
+            # empty lines at the start of a batch are skipped, as the general path skips
+            # blank lines (Polars would take the first line for the number of columns)
+            body = batch.lstrip(b"\r\n")
+            first = line + batch.count(b"\n", 0, len(batch) - len(body))
+            if body and not body.isspace():
+                data = header + body
+                parsing.append(pool.submit(_parse_batch, data, dims, periods, source, first - 2))
+                produced = True
+            line += batch.count(b"\n") + (not batch.endswith(b"\n"))
+            if len(parsing) >= _THREADS:
+                yield parsing.popleft().result()
+        while parsing:
+            yield parsing.popleft().result()
+    if not produced:
+        _read_cells(header, source, periods)  # raises: no data lines after the header
+
+
+def _parse_batch(
+    data: bytes, dims: list[str], periods: list[str], source: str, shift: int
+) -> pl.DataFrame:
+    """The observations of `data` (a header and data lines) as a file of its own; an error's
+    line is moved by `shift` lines (where the batch's lines are in the whole file)."""
+    try:
+        long = _parse_regular(data, dims, periods)
+        if long is None:
+            frame = _read_cells(data, source, periods)
+            frame = _split_key(frame, dims, source)
+            long = finish(_to_long(frame, dims, periods, source), dims)
+        return long
+    except pl.exceptions.SchemaError:
+        # Polars sizes the table by the first line: name it as the general path names a
+        # ragged line further down
+        start = data.find(b"\n") + 1
+        fields = data[start : data.find(b"\n", start) % (len(data) + 1)].count(b"\t") + 1
+        expected = len(periods) + 1
+        if fields < expected:
+            why, column = "empty cell or missing field (ragged line)", fields + 1
+        else:
+            why, column = f"line has {fields} fields, the header has {expected}", expected + 1
+        raise ParseError(source, why, 2 + shift, str(column)) from None
+    except ParseError as exc:
+        if not shift or exc.line is None or exc.line < 2:
+            raise
+        raise ParseError(exc.source, exc.reason, exc.line + shift, exc.column) from None
 
 
 def _parse_header(header: str, source: str) -> tuple[list[str], list[str], str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,3 +100,58 @@ def finish(frame: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
     """Order columns the common way and sort observations by series, then period."""
     cols = [*dimensions, "time", "value", "flags"]
     return frame.select(cols).sort([*dimensions, "time"])
+
+
+@dataclass
+class ObservationStream:
+    """Observations of one raw file as it is read, in batches: each batch a frame of the
+    ParsedDataset shape, sorted by series, then period. Iterate it once (a load into the
+    warehouse), or `collect()` the ParsedDataset. `rows` counts what was read so far;
+    `in_order` stays True while each batch's first series comes after the previous batch's
+    last (then the batches laid end to end are the ParsedDataset's frame)."""
+
+    batches: Iterator[pl.DataFrame]
+    dimensions: list[str]
+    format: str
+    dataset: str | None = None
+    last_update: datetime | None = None
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+    in_order: bool = True
+
+    @classmethod
+    def of(cls, parsed: ParsedDataset) -> ObservationStream:
+        """A parse already done, as a stream of one batch."""
+        return cls(
+            iter([parsed.frame]),
+            parsed.dimensions,
+            parsed.format,
+            parsed.dataset,
+            parsed.last_update,
+            parsed.warnings,
+        )
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        last = None
+        for frame in self.batches:
+            if frame.height:
+                if last is not None and self.in_order:
+                    self.in_order = last < frame.select(self.dimensions).row(0)
+                last = frame.select(self.dimensions).row(-1)
+            self.rows += frame.height
+            yield frame
+
+    def collect(self) -> ParsedDataset:
+        frames = list(self)
+        frames = [f for f in frames if f.height] or frames[:1]
+        frame = pl.concat(frames) if len(frames) > 1 else frames[0]
+        if not self.in_order:
+            frame = finish(frame, self.dimensions)
+        return ParsedDataset(
+            frame=frame,
+            dimensions=self.dimensions,
+            format=self.format,
+            dataset=self.dataset,
+            last_update=self.last_update,
+            warnings=self.warnings,
+        )

@@ -1,0 +1,163 @@
+"""A Eurostat TSV read in batches of lines (`parse_stream`, bounded memory) gives the same
+observations as read in one batch, from bytes or from a file, plain or gzip; errors name the
+line of the whole file."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.parsing import ParseError, eurostat_tsv, parse_bytes, parse_stream
+from pipelines.parsing.rawbytes import TextStream
+
+HEADER = b"unit,sex,geo\\time\t2015 \t2014 \t2013 \n"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def outcome(data: bytes | Path, batch: int) -> object:
+    """The frame of a parse in batches of about `batch` observations, or the error."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", batch)
+        try:
+            return parse_stream(data, "x.tsv").collect().frame
+        except ParseError as exc:
+            return (str(exc), exc.line, exc.column)
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, pl.DataFrame) and isinstance(b, pl.DataFrame):
+        return a.schema == b.schema and a.equals(b)
+    return a == b
+
+
+def whole(data: bytes) -> object:
+    return outcome(data, 10**12)
+
+
+def test_real_files_in_small_batches_give_the_same_observations(shared_data, tmp_path):
+    files = sorted(p for p in shared_data.iterdir() if p.name.endswith((".tsv", ".tsv.gz")))
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        expected = whole(data)
+        assert isinstance(expected, pl.DataFrame), path.name
+        stream = parse_stream(path, str(path))
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", 400)
+            batches = list(parse_stream(path, str(path)))
+        assert len(batches) > 3, path.name  # really read in batches
+        assert same(outcome(data, 400), expected), path.name
+        assert same(outcome(path, 400), expected), path.name
+        assert same(stream.collect().frame, expected), path.name
+        assert stream.rows == expected.height
+        plain = tmp_path / "plain.tsv"
+        plain.write_bytes(gzip.decompress(data) if path.suffix == ".gz" else data)
+        assert same(outcome(gzip.compress(plain.read_bytes()), 400), expected), path.name
+
+
+def test_batches_are_sorted_and_counted(shared_data):
+    path = shared_data / "lfst_r_lfu3rt.tsv"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", 5000)
+        stream = parse_stream(path, str(path))
+        batches = list(stream)
+    assert len(batches) > 10
+    for frame in batches:
+        assert frame.equals(frame.sort([*stream.dimensions, "time"]))
+    assert stream.in_order  # Eurostat's file is ordered by series
+    assert stream.rows == sum(f.height for f in batches) == parse_bytes(path.read_bytes(), "x").rows
+
+
+def test_an_error_names_the_line_of_the_whole_file():
+    lines = [b"PC,T,G%04d\t1 \t2 b\t: \n" % i for i in range(400)]
+    lines[300] = b"PC,T,G0300\t1 \tabc \t3 \n"
+    data = HEADER + b"".join(lines)
+    err = outcome(data, 30)
+    assert err == whole(data)
+    assert err[1:] == (302, "3 (2014)")
+
+
+def test_unordered_series_are_sorted_as_in_one_batch():
+    lines = [b"PC,T,G%04d\t%d \t2 b\t: \n" % (i, i) for i in reversed(range(200))]
+    data = HEADER + b"".join(lines)
+    stream = parse_stream(data, "x.tsv")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", 30)
+        stream = parse_stream(data, "x.tsv")
+        frame = stream.collect().frame
+    assert not stream.in_order
+    assert same(frame, whole(data))
+
+
+def test_blank_lines_between_batches_and_no_data_at_all():
+    lines = [b"PC,T,G%04d\t1 \t2 \t3 \n" % i for i in range(100)]
+    data = HEADER + b"".join(lines[:50]) + b"\n" * 500 + b"".join(lines[50:])
+    assert same(outcome(data, 30), whole(data))
+    empty = HEADER + b"\n" * 500
+    assert outcome(empty, 30) == whole(empty)
+    assert outcome(empty, 30)[1] == 2
+
+
+REGULAR = st.sampled_from([": ", ": u", "1 ", "-2.5 p", "7.0 b", "3 bp", "1e5 "])
+ODD = st.sampled_from([":", " 4", "5  e", "x ", "1 q", "", "1", "2 b 3"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(REGULAR, min_size=3, max_size=3), min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 2), ODD), max_size=3),
+    st.integers(1, 40),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_any_file_in_batches_gives_what_one_batch_gives(rows, odd, batch, newline, gzipped):
+    """Distinct series, regular cells and a few odd ones (the general path, or an error), in
+    batches of any size. With one odd cell the outcome is the same, error included; with
+    several bad cells both fail, but may name different ones (one batch names the first in
+    its own order of checks, batches the first bad batch's)."""
+    for row, col, cell in odd:
+        rows[row % len(rows)][col] = cell
+    lines = [f"PC,T,G{i:03d}\t" + "\t".join(cells) + newline for i, cells in enumerate(rows)]
+    data = HEADER + "".join(lines).encode()
+    data = gzip.compress(data) if gzipped else data
+    batched, one = outcome(data, batch), whole(data)
+    if len(odd) <= 1:
+        assert same(batched, one)
+    else:
+        assert type(batched) is type(one)
+        assert not isinstance(one, pl.DataFrame) or same(batched, one)
+
+
+def test_multi_member_and_truncated_gzip():
+    lines = b"".join(b"PC,T,G%04d\t1 \t2 \t3 \n" % i for i in range(300))
+    two = gzip.compress(HEADER + lines[:4000]) + gzip.compress(lines[4000:])
+    assert same(outcome(two, 30), whole(HEADER + lines))
+    cut = gzip.compress(HEADER + lines)[:-40]
+    with pytest.raises(ParseError, match="truncated") as info:
+        parse_bytes(cut, "x.tsv.gz")
+    assert info.value.line is not None
+
+
+def test_text_stream_reads_whole_lines_from_a_file(tmp_path):
+    path = tmp_path / "x.tsv.gz"
+    text = b"\xef\xbb\xbf" + HEADER + b"".join(b"PC,T,G%04d\t1 \t2 \t3 \n" % i for i in range(999))
+    path.write_bytes(gzip.compress(text))
+    stream = TextStream(path, str(path))
+    pieces = []
+    while piece := stream.lines(1000):
+        assert piece.endswith(b"\n")
+        pieces.append(piece)
+    assert len(pieces) > 10
+    assert b"".join(pieces) == text[3:]
+
+
+def test_other_formats_are_one_batch():
+    data = (FIXTURES / "jsonstat_small.json").read_bytes()
+    stream = parse_stream(data, "x.json")
+    assert len(list(stream)) == 1
+    assert stream.rows == parse_bytes(data, "x.json").rows
