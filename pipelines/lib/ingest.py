@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.lib.sources import SourceSpec, acquire
-from pipelines.lib.warehouse import connect, load_observations
-from pipelines.parsing import ParseError, parse_bytes
+from pipelines.lib.warehouse import NoObservations, connect, load_observations
+from pipelines.parsing import ParseError, parse_stream
 from pipelines.settings import Paths
 
 #: Dimensions a producer may add without changing what a registry filter selects.
@@ -68,7 +68,7 @@ def ingest_dataset(
     snap = acquired.snapshot
     data = snap.read_verified()
     try:
-        parsed = parse_bytes(data, str(snap.file), code)
+        parsed = parse_stream(data, str(snap.file), code)
     except ParseError as exc:
         raise IngestError(f"{code}: {exc}") from exc
     if parsed.format == "data-explorer-csv":
@@ -77,16 +77,20 @@ def ingest_dataset(
             "it cannot be matched to the registry. Provide the TSV or SDMX-CSV download."
         )
     _check_dimensions(code, entry, parsed.dimensions, str(snap.file))
-    if parsed.rows == 0:
-        raise IngestError(f"{code}: {snap.file} holds no observations")
-    with connect(where.warehouse_db) as con:
-        loaded = load_observations(con, source, snap, parsed)
+    # a TSV is parsed batch by batch as it is loaded: an error in any batch rolls it back
+    try:
+        with connect(where.warehouse_db) as con:
+            loaded, observations = load_observations(con, source, snap, parsed)
+    except ParseError as exc:
+        raise IngestError(f"{code}: {exc}") from exc
+    except NoObservations as exc:
+        raise IngestError(str(exc)) from exc
     return IngestOutcome(
         dataset=code,
         snapshot_id=snap.snapshot_id,
         mode=snap.mode,
         note=acquired.note,
-        observations=parsed.rows,
+        observations=observations,
         format=parsed.format,
         loaded=loaded,
         sha256=snap.meta["sha256"],

@@ -16,11 +16,15 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.snapshots import Snapshot
-from pipelines.parsing import ParsedDataset
+from pipelines.parsing import ObservationStream
 
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock."""
+
+
+class NoObservations(ValueError):
+    """A raw file that parsed but holds no observation: nothing was loaded."""
 
 
 class WarehouseMissing(RuntimeError):
@@ -58,51 +62,57 @@ def vintages_table(source: str, dataset: str) -> str:
 
 
 def load_observations(
-    con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ParsedDataset
-) -> bool:
-    """Load one vintage into `raw."<source>__<dataset>"` and mark it current.
+    con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ObservationStream
+) -> tuple[bool, int]:
+    """Load one vintage into `raw."<source>__<dataset>"` and mark it current, batch by batch
+    as the parser gives them (a large file is never held whole), in one transaction: a parse
+    error in a later batch, or a file with no observation, leaves the warehouse unchanged.
 
-    Returns False when the vintage was loaded before (only the current marker moves).
+    Returns whether the vintage is new (False: it was loaded before, only the current marker
+    moves, and the file is not parsed again) and its number of observations.
     """
     dataset = snapshot.meta["dataset"]
-    frame = parsed.frame
-    if "geo" not in frame.columns:
+    if "geo" not in parsed.dimensions:
         raise ValueError(
             f"{dataset}: the file has no geo dimension ({', '.join(parsed.dimensions)})"
         )
     dims = [d for d in parsed.dimensions if d != "geo"]
     obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
-    con.execute("create schema if not exists raw")
-    con.execute(
-        f"""create table if not exists {obs} (
-            snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
-            value double, flags varchar)"""
-    )
-    con.execute(
-        f"""create table if not exists {vint} (
-            snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
-            is_sample boolean, origin varchar, file varchar, retrieved_at timestamptz,
-            sha256 varchar, bytes bigint, format varchar, last_update timestamp,
-            observations bigint, loaded_at timestamptz, is_current boolean)"""
-    )
     meta = snapshot.meta
     con.execute("begin transaction")
     try:
-        known = con.execute(
-            f"select count(*) from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
+        con.execute("create schema if not exists raw")
+        con.execute(
+            f"""create table if not exists {obs} (
+                snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
+                value double, flags varchar)"""
         )
-        is_new = known.fetchall()[0][0] == 0
+        con.execute(
+            f"""create table if not exists {vint} (
+                snapshot_id varchar primary key, source varchar, dataset varchar,
+                mode varchar, is_sample boolean, origin varchar, file varchar,
+                retrieved_at timestamptz, sha256 varchar, bytes bigint, format varchar,
+                last_update timestamp, observations bigint, loaded_at timestamptz,
+                is_current boolean)"""
+        )
+        known = con.execute(
+            f"select observations from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
+        ).fetchall()
+        is_new = not known
         if is_new:
-            con.register("incoming", frame.to_arrow())
             keys = ", ".join(f"'{d}'" for d in dims)
             values = ", ".join(f'"{d}"' for d in dims)
-            con.execute(
-                f"""insert into {obs}
-                select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time, value, flags
-                from incoming""",
-                [meta["snapshot_id"]],
-            )
-            con.unregister("incoming")
+            for frame in parsed:
+                con.register("incoming", frame.to_arrow())
+                con.execute(
+                    f"""insert into {obs}
+                    select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time,
+                    value, flags from incoming""",
+                    [meta["snapshot_id"]],
+                )
+                con.unregister("incoming")
+            if parsed.rows == 0:
+                raise NoObservations(f"{dataset}: {snapshot.file} holds no observations")
             con.execute(
                 f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
                 [
@@ -118,7 +128,7 @@ def load_observations(
                     meta["bytes"],
                     parsed.format,
                     parsed.last_update,
-                    frame.height,
+                    parsed.rows,
                     datetime.now(UTC),
                 ],
             )
@@ -127,7 +137,7 @@ def load_observations(
     except Exception:
         con.execute("rollback")
         raise
-    return is_new
+    return is_new, parsed.rows if is_new else known[0][0]
 
 
 def refresh_raw_views(
