@@ -52,7 +52,7 @@ def stream(text: TextStream, source: str) -> ObservationStream:
     line_bytes = len(sample) / sample.count(b"\n") if b"\n" in sample else len(header)
     size = int(min(max(BATCH_OBSERVATIONS / len(periods) * line_bytes, 1), 1 << 26))
     batches = _batches(text, header, dims, periods, source, size)
-    return ObservationStream(batches, dims, fmt)
+    return ObservationStream(batches, dims, fmt, series_length=len(periods))
 
 
 #: Observations per batch of `stream`: bounds the memory of a parse whatever the file's size
@@ -69,25 +69,36 @@ def _batches(
     the whole file. Batches of blank lines only are skipped (as the general path skips blank
     lines); a file with no data line at all gets the general path's error."""
     line = 2  # the file's line number of the batch's first line
-    produced = False
+    jobs = []
+    while batch := text.lines(size):
+        # empty lines at the start of a batch are skipped, as the general path skips blank
+        # lines (Polars would take the first line for the number of columns)
+        body = batch.lstrip(b"\r\n")
+        first = line + batch.count(b"\n", 0, len(batch) - len(body))
+        if body and not body.isspace():
+            jobs.append((header + body, dims, periods, source, first - 2))
+        line += batch.count(b"\n") + (not batch.endswith(b"\n"))
+        if len(jobs) > 1:
+            break
+    if not jobs:
+        _read_cells(header, source, periods)  # raises: no data lines after the header
+    if len(jobs) == 1:  # the whole file in one batch: no thread needed
+        yield _parse_batch(*jobs[0])
+        return
     with ThreadPoolExecutor(_THREADS) as pool:
-        parsing: deque[Future[pl.DataFrame]] = deque()
+        parsing: deque[Future[pl.DataFrame]] = deque(pool.submit(_parse_batch, *j) for j in jobs)
+        del jobs
         while batch := text.lines(size):
-            # empty lines at the start of a batch are skipped, as the general path skips
-            # blank lines (Polars would take the first line for the number of columns)
             body = batch.lstrip(b"\r\n")
             first = line + batch.count(b"\n", 0, len(batch) - len(body))
             if body and not body.isspace():
                 data = header + body
                 parsing.append(pool.submit(_parse_batch, data, dims, periods, source, first - 2))
-                produced = True
             line += batch.count(b"\n") + (not batch.endswith(b"\n"))
-            if len(parsing) >= _THREADS:
+            if len(parsing) > _THREADS:
                 yield parsing.popleft().result()
         while parsing:
             yield parsing.popleft().result()
-    if not produced:
-        _read_cells(header, source, periods)  # raises: no data lines after the header
 
 
 def _parse_batch(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 #: Eurostat observation flags (see docs/architecture.md#flags). `i` ("see metadata") occurs in
@@ -118,6 +119,9 @@ class ObservationStream:
     warnings: list[str] = field(default_factory=list)
     rows: int = 0
     in_order: bool = True
+    #: observations per series when every series has that many, in consecutive rows (a TSV:
+    #: one per period), so that batches out of order are put in order by their series keys
+    series_length: int | None = None
 
     @classmethod
     def of(cls, parsed: ParsedDataset) -> ObservationStream:
@@ -146,7 +150,7 @@ class ObservationStream:
         frames = [f for f in frames if f.height] or frames[:1]
         frame = pl.concat(frames) if len(frames) > 1 else frames[0]
         if not self.in_order:
-            frame = finish(frame, self.dimensions)
+            frame = _in_series_order(frame, self.dimensions, self.series_length)
         return ParsedDataset(
             frame=frame,
             dimensions=self.dimensions,
@@ -155,3 +159,17 @@ class ObservationStream:
             last_update=self.last_update,
             warnings=self.warnings,
         )
+
+
+def _in_series_order(frame: pl.DataFrame, dims: list[str], length: int | None) -> pl.DataFrame:
+    """`finish`'s order for batches that are each in order: when every series is `length`
+    consecutive rows and no series repeats, only the series keys are sorted and the rows
+    gathered by series (much cheaper than sorting every row); else `finish`."""
+    if not length or frame.height % length:
+        return finish(frame, dims)
+    keys = frame.select(dims).gather_every(length)
+    order = keys.select(pl.arg_sort_by(dims, maintain_order=True)).to_series().to_numpy()
+    if keys.n_unique() != keys.height:
+        return finish(frame, dims)  # a series twice: `finish` interleaves its observations
+    rows = (order[:, None].astype(np.int64) * length + np.arange(length)).ravel()
+    return frame[rows]

@@ -83,6 +83,11 @@ def locate(data: bytes, *keys: str) -> tuple[int | None, int | None]:
     return data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
 
 
+def _open(path: Path) -> BinaryIO:
+    """A file TextStream closes at the end of its text (`_close`), not by a `with`."""
+    return open(path, "rb")  # noqa: SIM115
+
+
 class TextStream:
     """The decompressed text of raw bytes or of a file, read piece by piece (a gzip stream,
     several members included, is inflated as it is read; a UTF-8 BOM at the start is dropped),
@@ -93,9 +98,7 @@ class TextStream:
 
     def __init__(self, origin: bytes | Path, source: str):
         self._origin, self._source = origin, source
-        self._raw: BinaryIO = (
-            io.BytesIO(origin) if isinstance(origin, bytes) else open(origin, "rb")
-        )  # noqa: SIM115 (closed at the end of the text)
+        self._raw: BinaryIO = io.BytesIO(origin) if isinstance(origin, bytes) else _open(origin)
         self._inflate = None
         if self._raw.read(2) == GZIP_MAGIC:
             self._inflate = zlib.decompressobj(wbits=31)

@@ -94,6 +94,17 @@ def test_unordered_series_are_sorted_as_in_one_batch():
     assert same(frame, whole(data))
 
 
+def test_a_series_twice_in_two_batches_is_sorted_as_in_one_batch():
+    """The same observations; the order between the two copies' rows of one period is
+    arbitrary either way (`finish` sorts by series and period only)."""
+    lines = [b"PC,T,G%04d\t%d \t2 b\t: \n" % (i % 150, i) for i in range(200)]
+    data = HEADER + b"".join(lines)
+    batched, one = outcome(data, 30), whole(data)
+    assert same(batched.sort(pl.all()), one.sort(pl.all()))
+    keys = ["unit", "sex", "geo", "time"]
+    assert same(batched.select(keys), one.select(keys))
+
+
 def test_blank_lines_between_batches_and_no_data_at_all():
     lines = [b"PC,T,G%04d\t1 \t2 \t3 \n" % i for i in range(100)]
     data = HEADER + b"".join(lines[:50]) + b"\n" * 500 + b"".join(lines[50:])
