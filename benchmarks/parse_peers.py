@@ -138,10 +138,13 @@ def _side_by_side(
     same = _compare(ours[0]["checksum"], peer[0]["checksum"])
     if not same.startswith("same"):
         raise RuntimeError(f"{label}: our parser and {name} disagree: {same}")
+    same = same.replace("as pandas", f"as {name}")
     mapped = peer[0]["mapped_flags"]
-    size_mb = path.stat().st_size / 1e6
+    size = path.stat().st_size
+    text = len(gzip.decompress(path.read_bytes())) if path.suffix == ".gz" else size
+    size_text = f"{text / 1e6:.2f} MB" + (f", {size / 1e6:.2f} MB gzip" if text != size else "")
     return Figure(
-        f"{label} ({size_mb:.2f} MB, {ours[0]['checksum']['rows']} obs)",
+        f"{label} ({size_text}, {ours[0]['checksum']['rows']} obs)",
         median([r["seconds"] for r in ours]),
         baseline=name,
         baseline_value=median([r["seconds"] for r in peer]),
