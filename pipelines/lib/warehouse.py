@@ -6,6 +6,7 @@ file, so no connection may outlive the step that needs it.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,9 +65,13 @@ def vintages_table(source: str, dataset: str) -> str:
 def load_observations(
     con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ObservationStream
 ) -> tuple[bool, int]:
-    """Load one vintage into `raw."<source>__<dataset>"` and mark it current, batch by batch
-    as the parser gives them (a large file is never held whole), in one transaction: a parse
-    error in a later batch, or a file with no observation, leaves the warehouse unchanged.
+    """Load one vintage into `raw."<source>__<dataset>"` and mark it current.
+
+    The parser's batches are first written to Parquet files in a temporary folder (a large
+    file is never held whole, and a parse error in any batch, or a file with no observation,
+    stops before the warehouse is touched); one INSERT then reads them in one transaction
+    (DuckDB streams it: inserting the batches one by one in a transaction kept them all in
+    memory, 2.7 GB for a 31M-observation file, against 0.7 GB this way).
 
     Returns whether the vintage is new (False: it was loaded before, only the current marker
     moves, and the file is not parsed again) and its number of observations.
@@ -79,65 +84,81 @@ def load_observations(
     dims = [d for d in parsed.dimensions if d != "geo"]
     obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
     meta = snapshot.meta
-    con.execute("begin transaction")
-    try:
-        con.execute("create schema if not exists raw")
-        con.execute(
-            f"""create table if not exists {obs} (
-                snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
-                value double, flags varchar)"""
-        )
-        con.execute(
-            f"""create table if not exists {vint} (
-                snapshot_id varchar primary key, source varchar, dataset varchar,
-                mode varchar, is_sample boolean, origin varchar, file varchar,
-                retrieved_at timestamptz, sha256 varchar, bytes bigint, format varchar,
-                last_update timestamp, observations bigint, loaded_at timestamptz,
-                is_current boolean)"""
-        )
-        known = con.execute(
-            f"select observations from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
-        ).fetchall()
-        is_new = not known
-        if is_new:
-            keys = ", ".join(f"'{d}'" for d in dims)
-            values = ", ".join(f'"{d}"' for d in dims)
-            for frame in parsed:
-                con.register("incoming", frame.to_arrow())
+    known = _loaded_observations(con, f"{source}__{dataset}__vintages", meta["snapshot_id"])
+    with tempfile.TemporaryDirectory(prefix="monitor-load-") as staging:
+        if known is None:
+            for number, frame in enumerate(parsed):
+                frame.write_parquet(Path(staging) / f"{number:06d}.parquet", compression="lz4")
+            if parsed.rows == 0:
+                raise NoObservations(f"{dataset}: {snapshot.file} holds no observations")
+        con.execute("begin transaction")
+        try:
+            con.execute("create schema if not exists raw")
+            con.execute(
+                f"""create table if not exists {obs} (
+                    snapshot_id varchar, dims map(varchar, varchar), geo varchar,
+                    time varchar, value double, flags varchar)"""
+            )
+            con.execute(
+                f"""create table if not exists {vint} (
+                    snapshot_id varchar primary key, source varchar, dataset varchar,
+                    mode varchar, is_sample boolean, origin varchar, file varchar,
+                    retrieved_at timestamptz, sha256 varchar, bytes bigint, format varchar,
+                    last_update timestamp, observations bigint, loaded_at timestamptz,
+                    is_current boolean)"""
+            )
+            if known is None:
+                keys = ", ".join(f"'{d}'" for d in dims)
+                values = ", ".join(f'"{d}"' for d in dims)
+                files = str(Path(staging) / "*.parquet").replace("'", "''")
                 con.execute(
                     f"""insert into {obs}
                     select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time,
-                    value, flags from incoming""",
+                    value, flags from read_parquet('{files}')""",
                     [meta["snapshot_id"]],
                 )
-                con.unregister("incoming")
-            if parsed.rows == 0:
-                raise NoObservations(f"{dataset}: {snapshot.file} holds no observations")
-            con.execute(
-                f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
-                [
-                    meta["snapshot_id"],
-                    source,
-                    dataset,
-                    meta["mode"],
-                    meta["is_sample"],
-                    meta["origin"],
-                    meta["file"],
-                    meta["retrieved_at"],
-                    meta["sha256"],
-                    meta["bytes"],
-                    parsed.format,
-                    parsed.last_update,
-                    parsed.rows,
-                    datetime.now(UTC),
-                ],
-            )
-        con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return is_new, parsed.rows if is_new else known[0][0]
+                con.execute(
+                    f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                    [
+                        meta["snapshot_id"],
+                        source,
+                        dataset,
+                        meta["mode"],
+                        meta["is_sample"],
+                        meta["origin"],
+                        meta["file"],
+                        meta["retrieved_at"],
+                        meta["sha256"],
+                        meta["bytes"],
+                        parsed.format,
+                        parsed.last_update,
+                        parsed.rows,
+                        datetime.now(UTC),
+                    ],
+                )
+            con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return known is None, parsed.rows if known is None else known
+
+
+def _loaded_observations(
+    con: duckdb.DuckDBPyConnection, table: str, snapshot_id: str
+) -> int | None:
+    """The observation count of a vintage loaded before, or None."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = ?",
+        [table],
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    found = con.execute(
+        f'select observations from raw."{table}" where snapshot_id = ?', [snapshot_id]
+    ).fetchall()
+    return found[0][0] if found else None
 
 
 def refresh_raw_views(
