@@ -29,6 +29,7 @@ class Dataset:
     dims: list[str]
     updated: str = "2026-04-23T11:00:00+0200"
     static: bytes | None = None  # served as is by the data endpoint (a real file)
+    max_rows: int | None = None  # answer 413 above this many observations (else the server's)
 
 
 @dataclass
@@ -154,8 +155,9 @@ class FakeEurostat:
         for dim, part in zip(ds.dims, parts, strict=True):
             if part:
                 frame = frame.filter(pl.col(dim).is_in(part.split("+")))
-        if self.max_rows is not None and frame.height > self.max_rows:
-            return 413, TOO_BIG % (frame.height, self.max_rows)
+        limit = ds.max_rows if ds.max_rows is not None else self.max_rows
+        if limit is not None and frame.height > limit:
+            return 413, TOO_BIG % (frame.height, limit)
         return 200, to_sdmx_csv(frame, ds.dims, code)  # the header alone when nothing matches
 
 
