@@ -8,8 +8,8 @@ from datetime import datetime
 
 import polars as pl
 
-#: Eurostat observation flags (see docs/architecture.md#flags). `i` ("see metadata") occurs in
-#: older bulk files; `:` is the missing-value symbol, not a flag.
+#: Eurostat observation flags (see docs/architecture.md#flags-and-confidentiality). `i` ("see
+#: metadata") occurs in older bulk files; `:` is the missing-value symbol, not a flag.
 KNOWN_FLAGS = "bcdefinprsuz"
 
 FLAG_MEANINGS = {
