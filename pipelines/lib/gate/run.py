@@ -265,13 +265,14 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
     ]
     count = res.get("unexpected_count")
     if not r.success and count is None:
-        if "missing_count" in res:  # set expectations report what is missing
-            rows = [{"missing": _plain(v)} for v in res.get("partial_missing_list") or []]
-            count = res["missing_count"]
-        elif "value_set" in kwargs:
+        if "value_set" in kwargs and isinstance(res.get("observed_value"), list | None):
+            # every missing code, in the order asked for (GX lists only the first 20)
             observed = {str(v) for v in res.get("observed_value") or []}
             rows = [{"missing": v} for v in kwargs["value_set"] if str(v) not in observed]
             count = len(rows)
+        elif "missing_count" in res:  # set expectations report what is missing
+            rows = [{"missing": _plain(v)} for v in res.get("partial_missing_list") or []]
+            count = res["missing_count"]
         else:
             rows = [{"observed": _plain(res.get("observed_value"))}]
             count = 1
