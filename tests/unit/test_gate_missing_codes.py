@@ -38,3 +38,21 @@ def test_other_failures_keep_their_examples():
     rows = [{"geo": "BE2", "period": "2020"}, {"geo": "BE", "period": "2021"}]
     text = outcome(rows, 2).sentence()
     assert "2 of 0 rows failed (e.g. BE2/2020, BE/2021)" in text
+
+
+def test_every_missing_code_is_found_beyond_the_20_that_gx_lists():
+    """GX 1.x lists 20 missing codes in no order; the gate reads them all from the frame it
+    validated, with the expectation's row condition, in the order asked for."""
+    import pandas as pd
+
+    from pipelines.lib.gate.run import _all_missing
+
+    frame = pd.DataFrame({"geo": ["AT", "BE", "BE2", "CZ"], "value": [1.0, None, 2.0, 3.0]})
+    wanted = ["AT", "BE", "CZ", "DE", *(f"X{i}" for i in range(25))]
+    comparators = {"column": "geo", "value_set": wanted}
+    kept = {**comparators, "row_condition": "value==value", "condition_parser": "pandas"}
+    assert _all_missing(frame, comparators) == wanted[3:]
+    assert _all_missing(frame, kept) == ["BE", *wanted[3:]]
+    assert _all_missing(frame, {**kept, "condition_parser": "great_expectations"}) is None
+    as_gx_keeps_it = {"pass_through_filter": "value==value", "type": "pass_through"}
+    assert _all_missing(frame, {**kept, "row_condition": as_gx_keeps_it}) == ["BE", *wanted[3:]]
