@@ -22,8 +22,11 @@ def geo_name(data: ReportData, geo: str, lang: str, short: bool = False) -> str:
 
 
 def flagged(value: float | None, flags: str | None, unit: str, lang: str, with_unit=True) -> Raw:
-    """A value with its flags as abbreviations ('78,0 % p')."""
+    """A value with its flags as abbreviations ('78,0 % p'); a confidential cell (flag c, no
+    value) shows the word ('vertrouwelijk c')."""
     text = esc(i18n.value_text(value, unit, lang, with_unit))
+    if value is None and "c" in (flags or ""):
+        text = esc(i18n.pick(i18n.FLAGS["c"], lang))
     if not flags:
         return text
     marks = "".join(
