@@ -41,6 +41,7 @@ from benchmarks.parse_throughput import (
     _compare,
     _timed,
     big_file,
+    settle_pandas,
     shared_data,
     source_file,
 )
@@ -249,7 +250,9 @@ def _eurostat(url: str, code: str) -> dict:
 def _eurostat_checksum(wide) -> dict:
     """The checksum of the package's wide table (one row per series, `<period>_value` and
     `<period>_flag` per period). Its conventions, mapped to ours: a missing value's flag
-    keeps the `:` (`:` alone, `: u`), which ours drops."""
+    keeps the `:` (`:` alone, `: u`), which ours drops; the confidentiality status stays in
+    the flag (`p@C`), which ours reads into conf_status, with the flag `c` and no value
+    (`settle_pandas`)."""
     import pandas as pd
 
     from pipelines.parsing import normalise_period
@@ -257,14 +260,19 @@ def _eurostat_checksum(wide) -> dict:
     periods = [c[: -len("_value")] for c in wide.columns if c.endswith("_value")]
     dims = list(wide.columns[: list(wide.columns).index(periods[0] + "_value")])
     geo_len = wide[dims[-1]].str.len()
-    by_time, flags, mapped, missing, weighted = {}, {}, 0, 0, 0.0
+    by_time, flags, statuses, mapped, missing, weighted = {}, {}, {}, 0, 0, 0.0
     for period in periods:
         values = pd.to_numeric(wide[f"{period}_value"], errors="raise")
         raw = wide[f"{period}_flag"].fillna("")
-        ours = raw.str.replace(":", "", regex=False).str.strip()
-        mapped += int((raw != ours).sum())
+        text = raw.str.replace(":", "", regex=False).str.strip()
+        parts = text.str.partition("@")
+        flag_text = parts[0].str.replace(" ", "", regex=False)
+        values, ours, conf, settled = settle_pandas(values, flag_text, parts[2].str.strip())
+        mapped += int(((raw != text) | settled).sum())
         for flag, n in ours.value_counts().items():
             flags[flag] = flags.get(flag, 0) + int(n)
+        for code, n in conf.value_counts().items():
+            statuses[code] = statuses.get(code, 0) + int(n)
         missing += int(values.isna().sum())
         by_time[normalise_period(period)] = [int(values.notna().sum()), float(values.sum())]
         weighted += float((values * geo_len).sum())
@@ -274,11 +282,12 @@ def _eurostat_checksum(wide) -> dict:
             "missing": missing,
             "series": len(wide),
             "flags": flags,
+            "conf_status": statuses,
             "by_time": by_time,
             "weighted": weighted,
         },
         "mapped_flags": mapped,
-        "mapping": "':' of a missing value dropped from its flag",
+        "mapping": "':' of a missing value dropped from its flag, confidentiality settled",
     }
 
 
@@ -305,16 +314,16 @@ def _sdmx1(path: Path) -> dict:
 
 def _sdmx1_checksum(long, dims: list[str]) -> dict:
     """The checksum of sdmx1's table (index: dimensions and TIME_PERIOD; columns value,
-    OBS_FLAG, CONF_STATUS). Its conventions, mapped to ours: the confidentiality status
-    stays in its own column, which ours folds into the flags as `c` (C or D)."""
+    OBS_FLAG, CONF_STATUS). Its conventions, mapped to ours: CONF_STATUS stays in its own
+    column, as ours (conf_status), but ours also marks a confidential cell (every status but
+    F) with the flag `c` and gives it no value (`settle_pandas`)."""
     from pipelines.parsing import normalise_period
 
     frame = long.reset_index()
     time = frame["TIME_PERIOD"].map(normalise_period)
-    values = frame["value"].astype(float)
     raw = frame["OBS_FLAG"].fillna("").astype(str).str.lower().str.replace(r"[\s,]", "", regex=True)
-    confidential = frame["CONF_STATUS"].fillna("").isin(["C", "D"]) & ~raw.str.contains("c")
-    flags = raw.where(~confidential, raw + "c")
+    conf = frame["CONF_STATUS"].fillna("").astype(str).str.strip()
+    values, flags, conf, settled = settle_pandas(frame["value"].astype(float), raw, conf)
     by_time = values.groupby(time).agg(["count", "sum"])
     first = frame[time == time.min()]
     return {
@@ -323,11 +332,12 @@ def _sdmx1_checksum(long, dims: list[str]) -> dict:
             "missing": int(values.isna().sum()),
             "series": len(first[dims].drop_duplicates()),
             "flags": {str(f): int(n) for f, n in flags.value_counts().items()},
+            "conf_status": {str(c): int(n) for c, n in conf.value_counts().items()},
             "by_time": {str(t): [int(r["count"]), float(r["sum"])] for t, r in by_time.iterrows()},
             "weighted": float((values * frame[dims[-1]].str.len()).sum()),
         },
-        "mapped_flags": int(confidential.sum()),
-        "mapping": "CONF_STATUS C/D folded into the flags as 'c'",
+        "mapped_flags": int(settled.sum()),
+        "mapping": "confidential CONF_STATUS: flag 'c' added, value dropped, status kept",
     }
 
 

@@ -266,7 +266,7 @@ def _result(run: Run) -> dict:
 
 def _compare(ours: dict, pandas: dict) -> str:
     """`same ...` when both parsers gave the same observations, else what differs."""
-    for key in ("rows", "missing", "series", "flags"):
+    for key in ("rows", "missing", "series", "flags", "conf_status"):
         if ours[key] != pandas[key]:
             return f"{key} differ: {ours[key]} vs {pandas[key]}"
     if ours["by_time"].keys() != pandas["by_time"].keys():
@@ -281,7 +281,9 @@ def _compare(ours: dict, pandas: dict) -> str:
 
 
 def pandas_melt(data: bytes):
-    """read_csv + split the series key + melt + split value and flags: the same long table."""
+    """read_csv + split the series key + melt + split value, flags and confidentiality status
+    (`: p@C`): the same long table, but for the confidential cells, which `_checksum_pandas`
+    settles as ours does (`settle_pandas`, after the clock: it imports our package)."""
     import pandas as pd
 
     frame = pd.read_csv(io.BytesIO(data), sep="\t", dtype=str)
@@ -290,10 +292,29 @@ def pandas_melt(data: bytes):
     frame[dims] = frame[key].str.split(",", expand=True)
     long = frame.drop(columns=[key]).melt(id_vars=dims, var_name="time", value_name="cell")
     long["time"] = long["time"].str.strip()
-    parts = long["cell"].str.strip().str.extract(r"^(\S+)\s*(\S*)$")
+    parts = long["cell"].str.strip().str.extract(r"^([^\s@]+)\s*([^\s@]*)\s*(?:@(\S*))?$")
     long["value"] = pd.to_numeric(parts[0].where(parts[0] != ":"), errors="raise")
     long["flags"] = parts[1].fillna("")
+    long["conf_status"] = parts[2].fillna("")
     return long, dims
+
+
+def settle_pandas(values, flags, conf) -> tuple:
+    """Our reading of confidentiality (`settle_confidentiality` in pipelines.parsing) on a
+    peer's pandas columns: status C for the flag `c` of older files, the flag `c` for every
+    confidential status, no value in a confidential cell. Returns values, flags and status,
+    and which cells it changed."""
+    from pipelines.parsing import CONFIDENTIAL_CODES
+
+    legacy = flags.str.contains("c", regex=False)
+    confidential = conf.isin(CONFIDENTIAL_CODES) | legacy
+    settled_conf = conf.mask((conf == "") & legacy, "C")
+    settled_flags = flags.mask(confidential & ~legacy, flags + "c")
+    settled_values = values.mask(confidential)
+    changed = (
+        (settled_conf != conf) | (settled_flags != flags) | (settled_values.isna() != values.isna())
+    )
+    return settled_values, settled_flags, settled_conf, changed
 
 
 def _checksum_polars(frame, dims: list[str]) -> dict:
@@ -314,6 +335,7 @@ def _partial(frame, dims: list[str]) -> dict:
         "first_time": first_time,
         "series": frame.filter(pl.col("time") == first_time).select(dims).n_unique(),
         "flags": dict(frame.group_by("flags").len().iter_rows()),
+        "conf_status": dict(frame.group_by("conf_status").len().iter_rows()),
         "by_time": {t: [int(c), float(s)] for t, c, s in by_time.iter_rows()},
         # each value weighted by the length of its geography code: a value moved to another
         # series or period changes it
@@ -327,14 +349,22 @@ def _merge(parts: list[dict]) -> dict:
     """One checksum from the batches' parts: counts and sums added; series counted in the
     first period of the whole file."""
     first_time = min(p["first_time"] for p in parts)
-    total: dict = {"rows": 0, "missing": 0, "series": 0, "flags": {}, "by_time": {}}
+    total: dict = {
+        "rows": 0,
+        "missing": 0,
+        "series": 0,
+        "flags": {},
+        "conf_status": {},
+        "by_time": {},
+    }
     weighted = 0.0
     for part in parts:
         total["rows"] += part["rows"]
         total["missing"] += part["missing"]
         total["series"] += part["series"] if part["first_time"] == first_time else 0
-        for flag, n in part["flags"].items():
-            total["flags"][flag] = total["flags"].get(flag, 0) + int(n)
+        for column in ("flags", "conf_status"):
+            for code, n in part[column].items():
+                total[column][code] = total[column].get(code, 0) + int(n)
         for period, (count, value) in part["by_time"].items():
             count0, value0 = total["by_time"].get(period, (0, 0.0))
             total["by_time"][period] = [count0 + count, value0 + value]
@@ -346,6 +376,9 @@ def _merge(parts: list[dict]) -> dict:
 def _checksum_pandas(long, dims: list[str]) -> dict:
     from pipelines.parsing import normalise_period
 
+    settled = settle_pandas(long["value"], long["flags"], long["conf_status"])
+    long["value"], long["flags"], long["conf_status"], _ = settled
+
     periods = {t: normalise_period(t) for t in long["time"].unique()}
     time_ = long["time"].map(periods)
     by_time = long.groupby(time_)["value"].agg(["count", "sum"])
@@ -355,6 +388,7 @@ def _checksum_pandas(long, dims: list[str]) -> dict:
         "missing": int(long["value"].isna().sum()),
         "series": len(first[dims].drop_duplicates()),
         "flags": {str(f): int(n) for f, n in long["flags"].value_counts().items()},
+        "conf_status": {str(c): int(n) for c, n in long["conf_status"].value_counts().items()},
         "by_time": {str(t): [int(r["count"]), float(r["sum"])] for t, r in by_time.iterrows()},
         "weighted": float((long["value"] * long[dims[-1]].str.len()).sum()),
     }

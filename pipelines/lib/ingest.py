@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.lib.sources import SourceSpec, acquire
-from pipelines.lib.warehouse import NoObservations, connect, load_observations
-from pipelines.parsing import ParseError, parse_stream
+from pipelines.lib.warehouse import connect, load_observations
+from pipelines.parsing import NO_DATA, ParseError, parse_stream
 from pipelines.settings import Paths
 
 #: Dimensions a producer may add without changing what a registry filter selects.
@@ -83,13 +83,15 @@ def ingest_dataset(
             loaded, observations = load_observations(con, source, snap, parsed)
     except ParseError as exc:
         raise IngestError(f"{code}: {exc}") from exc
-    except NoObservations as exc:
-        raise IngestError(str(exc)) from exc
+    note = acquired.note
+    if observations == 0 and "no data for this filter" not in note:
+        # an answer that matches no data is loaded as such; the raw gate names what it lacks
+        note = f"{'; '.join(parsed.warnings) or NO_DATA}; {note}"
     return IngestOutcome(
         dataset=code,
         snapshot_id=snap.snapshot_id,
         mode=snap.mode,
-        note=acquired.note,
+        note=note,
         observations=observations,
         format=parsed.format,
         loaded=loaded,

@@ -24,10 +24,6 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock."""
 
 
-class NoObservations(ValueError):
-    """A raw file that parsed but holds no observation: nothing was loaded."""
-
-
 class WarehouseMissing(RuntimeError):
     """The build warehouse does not exist yet (nothing was ever ingested)."""
 
@@ -68,10 +64,11 @@ def load_observations(
     """Load one vintage into `raw."<source>__<dataset>"` and mark it current.
 
     The parser's batches are first written to Parquet files in a temporary folder (a large
-    file is never held whole, and a parse error in any batch, or a file with no observation,
-    stops before the warehouse is touched); one INSERT then reads them in one transaction
-    (DuckDB streams it: inserting the batches one by one in a transaction kept them all in
-    memory, 2.7 GB for a 31M-observation file, against 0.7 GB this way).
+    file is never held whole, and a parse error in any batch stops before the warehouse is
+    touched); one INSERT then reads them in one transaction (DuckDB streams it: inserting the
+    batches one by one in a transaction kept them all in memory, 2.7 GB for a 31M-observation
+    file, against 0.7 GB this way). A file with no observation (an answer that matches no
+    data) is a vintage of zero observations: the raw gate names what it lacks.
 
     Returns whether the vintage is new (False: it was loaded before, only the current marker
     moves, and the file is not parsed again) and its number of observations.
@@ -89,16 +86,15 @@ def load_observations(
         if known is None:
             for number, frame in enumerate(parsed):
                 frame.write_parquet(Path(staging) / f"{number:06d}.parquet", compression="lz4")
-            if parsed.rows == 0:
-                raise NoObservations(f"{dataset}: {snapshot.file} holds no observations")
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
             con.execute(
                 f"""create table if not exists {obs} (
                     snapshot_id varchar, dims map(varchar, varchar), geo varchar,
-                    time varchar, value double, flags varchar)"""
+                    time varchar, value double, flags varchar, conf_status varchar)"""
             )
+            _add_conf_status(con, obs)
             con.execute(
                 f"""create table if not exists {vint} (
                     snapshot_id varchar primary key, source varchar, dataset varchar,
@@ -107,16 +103,17 @@ def load_observations(
                     last_update timestamp, observations bigint, loaded_at timestamptz,
                     is_current boolean)"""
             )
-            if known is None:
+            if known is None and parsed.rows:
                 keys = ", ".join(f"'{d}'" for d in dims)
                 values = ", ".join(f'"{d}"' for d in dims)
                 files = str(Path(staging) / "*.parquet").replace("'", "''")
                 con.execute(
                     f"""insert into {obs}
                     select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time,
-                    value, flags from read_parquet('{files}')""",
+                    value, flags, conf_status from read_parquet('{files}')""",
                     [meta["snapshot_id"]],
                 )
+            if known is None:
                 con.execute(
                     f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
                     [
@@ -161,6 +158,12 @@ def _loaded_observations(
     return found[0][0] if found else None
 
 
+def _add_conf_status(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A raw table from before confidentiality was read apart gets the column, null on its
+    rows (staging reads the flag `c` of those rows as status C)."""
+    con.execute(f"alter table {table} add column if not exists conf_status varchar")
+
+
 def refresh_raw_views(
     con: duckdb.DuckDBPyConnection, datasets: list[tuple[str, str]]
 ) -> dict[str, int]:
@@ -177,6 +180,8 @@ def refresh_raw_views(
     missing = [f"{s}__{d}" for s, d in datasets if f"{s}__{d}" not in existing]
     if missing:
         raise RuntimeError(f"raw tables missing (ingest them first): {', '.join(missing)}")
+    for s, d in datasets:
+        _add_conf_status(con, raw_table(s, d))
     obs = " union all ".join(
         f"select '{s}' as source, '{d}' as dataset, * from {raw_table(s, d)}" for s, d in datasets
     )

@@ -2,6 +2,11 @@
 
 parse_file(path) -> ParsedDataset      # raises ParseError naming file, line and column
 parse_stream(path or bytes) -> ObservationStream   # the same, batch by batch (bounded memory)
+
+Every format gives the same observations: flags, the confidentiality status in a column of its
+own (`conf_status`, a confidential cell has no value), and zero rows (with a NO_DATA warning)
+for an answer that matches no data. A stream settles confidentiality batch by batch
+(`settle_confidentiality`), so its batches read the same as the whole file.
 """
 
 from __future__ import annotations
@@ -10,8 +15,11 @@ from pathlib import Path
 
 from pipelines.parsing import data_explorer_csv, eurostat_tsv, jsonstat, sdmx_csv
 from pipelines.parsing.observations import (
+    CONF_STATUS_MEANINGS,
+    CONFIDENTIAL_CODES,
     FLAG_MEANINGS,
     KNOWN_FLAGS,
+    NO_DATA,
     ObservationStream,
     ParsedDataset,
     ParseError,
@@ -20,8 +28,11 @@ from pipelines.parsing.observations import (
 from pipelines.parsing.rawbytes import TextStream, first_line, require_content
 
 __all__ = [
+    "CONFIDENTIAL_CODES",
+    "CONF_STATUS_MEANINGS",
     "FLAG_MEANINGS",
     "KNOWN_FLAGS",
+    "NO_DATA",
     "ObservationStream",
     "ParseError",
     "ParsedDataset",
@@ -88,7 +99,7 @@ def parse_stream(
             "SDMX-CSV, JSON-stat 2.0 or a Data Explorer CSV",
             1,
         )
-    parsed = parser(data, source)
+    parsed = parser(data, source)  # its confidentiality is settled as the stream is read
     parsed.dataset = parsed.dataset or dataset
     return ObservationStream.of(parsed)
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import ParseError, eurostat_tsv, parse_bytes, parse_stream
+from pipelines.parsing import NO_DATA, ParseError, eurostat_tsv, parse_bytes, parse_stream
 from pipelines.parsing.rawbytes import TextStream
 
 HEADER = b"unit,sex,geo\\time\t2015 \t2014 \t2013 \n"
@@ -106,12 +106,17 @@ def test_a_series_twice_in_two_batches_is_sorted_as_in_one_batch():
 
 
 def test_blank_lines_between_batches_and_no_data_at_all():
+    """The header and blank lines only is an answer that matches no data: zero observations
+    with the NO_DATA warning (it was an error before answers with no data were read)."""
     lines = [b"PC,T,G%04d\t1 \t2 \t3 \n" % i for i in range(100)]
     data = HEADER + b"".join(lines[:50]) + b"\n" * 500 + b"".join(lines[50:])
     assert same(outcome(data, 30), whole(data))
     empty = HEADER + b"\n" * 500
-    assert outcome(empty, 30) == whole(empty)
-    assert outcome(empty, 30)[1] == 2
+    assert same(outcome(empty, 30), whole(empty))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", 30)
+        parsed = parse_stream(empty, "x.tsv").collect()
+    assert parsed.rows == 0 and parsed.warnings == [f"{NO_DATA} (header only)"]
 
 
 REGULAR = st.sampled_from([": ", ": u", "1 ", "-2.5 p", "7.0 b", "3 bp", "1e5 "])
@@ -172,3 +177,87 @@ def test_other_formats_are_one_batch():
     stream = parse_stream(data, "x.json")
     assert len(list(stream)) == 1
     assert stream.rows == parse_bytes(data, "x.json").rows
+
+
+# --- confidentiality and answers with no data, batch by batch -----------------------------
+
+CONF_HEADER = b"freq,unit,geo\\TIME_PERIOD\t2022 \t2023 \t2024 \n"
+#: cells of the current API (`: @C`, `12.3 p@C`: a value where the status forbids one) and
+#: of older files (`: c`, `4 c`), in both paths (the regular layout, and odd blanks)
+CONF_CELLS = [": @C", "12.3 p@C", ": p@D", "7.5 ", ": u", "4.0 @A", ": c", "4 c", "1 b"]
+
+
+def conf_file(series: int, odd: bool = False) -> bytes:
+    rows = []
+    for i in range(series):
+        cells = [CONF_CELLS[(i + k) % len(CONF_CELLS)] for k in range(3)]
+        if odd and i % 7 == 3:
+            cells[1] = cells[1].replace(" ", "  ", 1)  # the general path for that batch
+        rows.append(f"A,PC,G{i:04d}\t" + "\t".join(cells) + "\n")
+    return CONF_HEADER + "".join(rows).encode()
+
+
+@pytest.mark.parametrize("odd", [False, True])
+@pytest.mark.parametrize("batch", [1, 3, 7, 40])
+def test_confidential_cells_in_batches_read_as_the_whole_file(odd, batch):
+    """Every batch carries conf_status and is settled as the whole file is: same frame cell
+    for cell, and one warning counting the dropped values of all batches, naming the first."""
+    data = conf_file(60, odd)
+    expected = parse_bytes(data, "x.tsv")
+    frame = expected.frame
+    assert frame.columns[-1] == "conf_status"
+    confidential = frame.filter(pl.col("conf_status") != "")
+    assert set(confidential["conf_status"]) == {"A", "C", "D"}
+    assert confidential["value"].null_count() == confidential.height
+    assert confidential["flags"].str.contains("c").all()
+    [dropped] = [w for w in expected.warnings if "carried a value" in w]
+    assert "geo=G0000, time=2023" in dropped
+    if not odd:  # 180 cells, each of the 9 kinds 20 times; 3 kinds carry a value
+        assert dropped.startswith("60 confidential cell(s)")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", batch)
+        stream = parse_stream(data, "x.tsv")
+        batches = list(stream)
+    assert len(batches) > 3
+    for part in batches:
+        assert part.schema == frame.schema
+    assert same(pl.concat(batches), frame)
+    assert stream.warnings == expected.warnings
+    assert same(outcome(data, batch), frame)
+    reversed_lines = CONF_HEADER + b"".join(reversed(data.splitlines(True)[1:]))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", batch)
+        unordered = parse_stream(reversed_lines, "x.tsv").collect()
+    assert same(unordered.frame, frame) and unordered.warnings == expected.warnings
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"freq,unit,geo\\TIME_PERIOD\n",
+        b"freq,unit,geo\\TIME_PERIOD\t2024 \n",
+        b"freq,unit,geo\\TIME_PERIOD\t2024 \r\n\r\n\n",
+        gzip.compress(b"freq,unit,geo\\TIME_PERIOD\t2023 \t2024 \n" + b"\n" * 2000, mtime=0),
+    ],
+    ids=["no periods", "periods", "blank lines", "gzip, 2000 blank lines"],
+)
+def test_an_answer_with_no_data_in_batches_is_zero_observations(data):
+    expected = parse_bytes(data, "x.tsv", "nama_10r_2gdp")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(eurostat_tsv, "BATCH_OBSERVATIONS", 1)
+        stream = parse_stream(data, "x.tsv", "nama_10r_2gdp")
+        batches = list(stream)
+    assert expected.rows == stream.rows == 0
+    assert expected.warnings == stream.warnings == [f"{NO_DATA} (header only)"]
+    assert stream.dataset == expected.dataset == "nama_10r_2gdp"
+    assert stream.dimensions == expected.dimensions == ["freq", "unit", "geo"]
+    assert same(pl.concat(batches), expected.frame)
+    assert expected.frame.columns == [
+        "freq",
+        "unit",
+        "geo",
+        "time",
+        "value",
+        "flags",
+        "conf_status",
+    ]
