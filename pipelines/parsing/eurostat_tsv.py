@@ -256,7 +256,8 @@ def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: s
         index=["__line", *dims], on=periods, variable_name="time", value_name="__cell"
     )
     cell = pl.col("__cell").str.strip_chars()
-    parts = cell.str.replace(_CONF, "").str.strip_chars().str.split_exact(" ", 1)
+    # splitn, not split_exact: `1  b` (two blanks) keeps its flags, `2 b 3` is refused
+    parts = cell.str.replace(_CONF, "").str.strip_chars().str.splitn(" ", 2)
     long = long.with_columns(
         parts.struct.field("field_0").alias("__value"),
         parts.struct.field("field_1")

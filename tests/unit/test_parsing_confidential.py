@@ -95,7 +95,8 @@ def test_the_current_tsv_layout_takes_the_fast_path():
 
 
 @pytest.mark.parametrize(
-    "cell", [b": @C", b":@C", b": p @C", b"12.5 p@C", b": pc", b": c@C", b"12.5 c"]
+    "cell",
+    [b": @C", b":@C", b": p @C", b"12.5 p@C", b": pc", b": c@C", b"12.5 c", b"12.5  c", b":  pc"],
 )
 def test_tsv_cell_spellings_of_a_confidential_cell(cell):
     data = b"freq,geo\\TIME_PERIOD\t2024 \nA,BE2\t" + cell + b"\n"
