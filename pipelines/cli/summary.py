@@ -32,6 +32,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} {unit}, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
+    lines += _quarantine(where, result.run_id)
     micro = materialised.get("raw/microdata__lfs_aggregates")
     if micro is not None:
         lines.append("  microdata: " + _microdata(micro))
@@ -123,6 +124,23 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append(f"  skipped: {', '.join(sorted(set(skipped)))}")
     lines.append("  result: " + ("PUBLISHED" if published else "NOT PUBLISHED"))
     return Summary("\n".join(lines), published)
+
+
+def _quarantine(where, run_id: str) -> list[str]:
+    """Snapshots this run set aside, and how many stay set aside (pipelines/lib/quarantine.py)."""
+    from pipelines.lib.quarantine import list_quarantined
+
+    entries = list_quarantined(where.raw)
+    if not entries:
+        return []
+    lines = [
+        f"  quarantine: {len(entries)} snapshot(s) set aside, never used as a current vintage "
+        "(monitor quarantine list)"
+    ]
+    for entry in entries:
+        if entry.run_id == run_id:
+            lines.append(f"    - quarantined now: {entry.line(240)}")
+    return lines
 
 
 def _microdata(meta) -> str:

@@ -130,6 +130,22 @@ def load_observations(
     return is_new
 
 
+def restore_current(
+    con: duckdb.DuckDBPyConnection, source: str, dataset: str, set_aside: set[str]
+) -> str | None:
+    """Make the most recently loaded vintage not in `set_aside` current again (none when every
+    vintage is set aside); returns its snapshot id."""
+    vint = vintages_table(source, dataset)
+    rows = con.execute(
+        f"""select snapshot_id from {vint} where not list_contains(?::varchar[], snapshot_id)
+            order by loaded_at desc limit 1""",
+        [sorted(set_aside)],
+    ).fetchall()
+    kept = rows[0][0] if rows else None
+    con.execute(f"update {vint} set is_current = coalesce(snapshot_id = ?, false)", [kept])
+    return kept
+
+
 def refresh_raw_views(
     con: duckdb.DuckDBPyConnection, datasets: list[tuple[str, str]]
 ) -> dict[str, int]:

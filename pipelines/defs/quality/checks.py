@@ -14,6 +14,7 @@ import dagster as dg
 
 from pipelines.lib import ledger
 from pipelines.lib.gate.suites import build_suites
+from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.lib.registry import load_registry
 from pipelines.settings import paths
 
@@ -42,8 +43,19 @@ def _run(context, stage: str):
 
     where = paths().ensure()
     run_id = context.op_execution_context.run_id
-    result = run_stage(stage, where.warehouse_db, load_registry(), where.quality, run_id)
+    reg = load_registry()
+    set_aside = frozenset(quarantined_ids(where.raw))
+    result = run_stage(stage, where.warehouse_db, reg, where.quality, run_id, set_aside)
     save_gate_record(where.quality, result, run_id)
+    if stage == "raw":
+        quarantined, released = apply_raw_gate(result, where.raw, where.warehouse_db, reg, run_id)
+        for entry in quarantined:
+            context.log.warning(
+                f"{entry.dataset}: snapshot {entry.snapshot_id} quarantined (raw quality gate); "
+                "its last accepted vintage is current again"
+            )
+        for snapshot_id in released:
+            context.log.info(f"snapshot {snapshot_id} passed again: quarantine lifted")
     errors, warnings = result.failures("error"), result.failures("warn")
     context.log.info(
         f"{stage} gate: {len(result.outcomes)} expectations, {len(errors)} blocking failures, "

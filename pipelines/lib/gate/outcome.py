@@ -46,6 +46,7 @@ class GateResult:
     duration_s: float
     table_rows: dict[str, int]
     data_docs: str | None = None
+    vintages: dict[str, str] = field(default_factory=dict)  # raw: dataset -> current snapshot
 
     def failures(self, severity: str | None = None) -> list[Outcome]:
         return [o for o in self.outcomes if not o.success and severity in (None, o.severity)]

@@ -48,9 +48,12 @@ def mart_tables(con) -> list[str]:
     return [f"marts.{r[0]}" for r in rows]
 
 
-def dataset_profiles(con, reg: Registry) -> dict[str, dict[str, Any]]:
+def dataset_profiles(
+    con, reg: Registry, set_aside: frozenset[str] = frozenset()
+) -> dict[str, dict[str, Any]]:
     """Rows, years and geographies (with values) of each dataset's vintage loaded before the current one,
-    among vintages of the same kind (a real file is not compared with the bundled sample)."""
+    among vintages of the same kind (a real file is not compared with the bundled sample) and
+    not quarantined (`set_aside`)."""
     profiles: dict[str, dict[str, Any]] = {}
     for code, dataset in reg.datasets.items():
         if dataset.get("delivery"):
@@ -62,7 +65,9 @@ def dataset_profiles(con, reg: Registry) -> dict[str, dict[str, Any]]:
                 f"""select p.snapshot_id, p.observations from {vintages} p, {vintages} c
                     where c.is_current and p.loaded_at < c.loaded_at
                       and p.is_sample = c.is_sample
-                    order by p.loaded_at desc limit 1"""
+                      and not list_contains(?::varchar[], p.snapshot_id)
+                    order by p.loaded_at desc limit 1""",
+                [sorted(set_aside)],
             ).fetchall()
         except Exception:  # the dataset was never loaded: its ingest step failed first
             continue
@@ -100,11 +105,17 @@ def current_snapshots(con, reg: Registry) -> dict[str, str]:
 
 
 def run_stage(
-    stage: str, warehouse_db: Path, reg: Registry, quality_dir: Path, run_id: str | None = None
+    stage: str,
+    warehouse_db: Path,
+    reg: Registry,
+    quality_dir: Path,
+    run_id: str | None = None,
+    set_aside: frozenset[str] = frozenset(),
 ) -> GateResult:
+    """`set_aside`: quarantined snapshot ids, never the "previous vintage" of a raw comparison."""
     started = time.perf_counter()
     with connect(warehouse_db, read_only=True) as con:
-        profiles = dataset_profiles(con, reg) if stage == "raw" else {}
+        profiles = dataset_profiles(con, reg, set_aside) if stage == "raw" else {}
         suites = build_suites(reg, stage, profiles)
         frames = {s.name: con.execute(s.query).df() for s in suites}
         if stage == "models":
@@ -153,6 +164,7 @@ def run_stage(
         duration_s=round(time.perf_counter() - started, 3),
         table_rows={name: len(frame) for name, frame in frames.items()},
         data_docs=docs,
+        vintages=current if stage == "raw" else {},
     )
 
 
