@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.defs.errors import root_message
+from pipelines.defs.quality.checks import DBT_CHECK, is_gate_check
 
 
 @dataclass
@@ -64,7 +65,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         ]
         return Summary("\n".join(lines), True)
 
-    dbt_checks = [c for c in checks if not c.check_name.startswith("gx_")]
+    dbt_checks = [c for c in checks if not is_gate_check(c.check_name)]
     dbt_models = [
         k for k in materialised if k.split("/")[0] in ("staging", "intermediate", "marts")
     ]
@@ -75,7 +76,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     for c in failed_dbt:
         lines.append(f"    - FAILED {c.asset_key.to_user_string()}: {c.check_name}")
 
-    gx = [c for c in checks if c.check_name.startswith("gx_")]
+    gx = [c for c in checks if is_gate_check(c.check_name)]
     if gx:
         for stage, group in (
             ("raw", [c for c in gx if c.check_name == "gx_raw"]),
@@ -87,9 +88,12 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             blocking = [c for c in group if not c.passed and c.severity.value == "ERROR"]
             warned = [c for c in group if not c.passed and c.severity.value == "WARN"]
             state = "FAILED" if blocking else "passed" + (" with warnings" if warned else "")
-            total = sum(int(_v(c.metadata, "expectations") or 0) for c in group)
+            suites = [c for c in group if c.check_name != DBT_CHECK]
+            total = sum(int(_v(c.metadata, "expectations") or 0) for c in suites)
+            dbt = sum(int(_v(c.metadata, "expectations") or 0) for c in group if c not in suites)
             lines.append(
-                f"  {stage} quality gate: {state} ({len(group)} checks, {total} expectations)"
+                f"  {stage} quality gate: {state} ({len(suites)} checks, {total} expectations"
+                + (f", {dbt} dbt data tests)" if stage == "models" else ")")
             )
             for c in blocking + warned:
                 lines.append(

@@ -29,9 +29,10 @@ class Outcome:
         rows = ", ".join("/".join(str(v) for v in r.values()) for r in self.unexpected_rows[:3])
         more = f" (e.g. {rows})" if rows else ""
         why = f" — {self.description}" if self.description else ""
+        of = f" of {self.element_count}" if self.element_count else ""
         return (
             f"[{self.severity}] {self.name} ({self.expectation}) on {target}: "
-            f"{self.unexpected_count} of {self.element_count} rows failed{more}{why}"
+            f"{self.unexpected_count}{of} rows failed{more}{why}"
         )
 
 

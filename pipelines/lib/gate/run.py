@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.lib.gate.outcome import GateResult, Outcome
-from pipelines.lib.gate.suites import Suite, build_suites
+from pipelines.lib.gate.suites import (
+    Suite,
+    build_suites,
+    load_severity,
+    query_parameters,
+    with_finite_checks,
+)
 from pipelines.lib.registry import Registry
 from pipelines.lib.warehouse import connect
 from pipelines.settings import config
@@ -38,6 +44,19 @@ def fingerprint(con, tables: list[str]) -> str:
         ).fetchall()[0]
         digest.update(f"{table}:{count}:{total};".encode())
     return digest.hexdigest()
+
+
+def float_columns(con, table: str | None) -> list[str]:
+    """The floating-point columns of `schema.table` (none for a suite without a table)."""
+    if not table:
+        return []
+    schema, name = table.split(".", 1)
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ? and data_type in ('DOUBLE', 'FLOAT', 'REAL') order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def mart_tables(con) -> list[str]:
@@ -111,13 +130,18 @@ def run_stage(
     quality_dir: Path,
     run_id: str | None = None,
     set_aside: frozenset[str] = frozenset(),
+    dbt_outcomes: list[Outcome] | None = None,
 ) -> GateResult:
-    """`set_aside`: quarantined snapshot ids, never the "previous vintage" of a raw comparison."""
+    """`set_aside`: quarantined snapshot ids, never the "previous vintage" of a raw comparison;
+    `dbt_outcomes`: the dbt data tests on these marts (models stage), part of the verdict."""
     started = time.perf_counter()
     with connect(warehouse_db, read_only=True) as con:
         profiles = dataset_profiles(con, reg, set_aside) if stage == "raw" else {}
         suites = build_suites(reg, stage, profiles)
-        frames = {s.name: con.execute(s.query).df() for s in suites}
+        if stage == "models":
+            rules = load_severity()
+            suites = [with_finite_checks(s, float_columns(con, s.table), rules) for s in suites]
+        frames = {s.name: con.execute(s.query, query_parameters(s.query)).df() for s in suites}
         if stage == "models":
             fp = fingerprint(con, mart_tables(con))
             snapshot_ids = sorted(
@@ -128,7 +152,7 @@ def run_stage(
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
     context = None  # created on first need: importing GX costs seconds
-    outcomes: list[Outcome] = []
+    outcomes: list[Outcome] = list(dbt_outcomes or [])
     quarantine: list[dict[str, Any]] = []
     cache = _RawCache(quality_dir) if stage == "raw" else None
     validated = 0
@@ -264,8 +288,18 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
     kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
     meta = config.meta or {}
     res = r.result or {}
-    column = kwargs.get("column") or ",".join(kwargs.get("column_list", [])) or None
-    checked = [c for c in (kwargs.get("column_list") or [kwargs.get("column")]) if c]
+    pair = [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
+    column = kwargs.get("column") or ",".join(kwargs.get("column_list") or pair) or None
+    checked = [
+        c
+        for c in [
+            *(kwargs.get("column_list") or [kwargs.get("column")]),
+            kwargs.get("column_A"),
+            kwargs.get("column_B"),
+            *meta.get("show", []),
+        ]
+        if c and c in frame.columns
+    ]
     shown = [c for c in suite.key if c in frame.columns] + [
         c for c in checked if c not in suite.key
     ]
