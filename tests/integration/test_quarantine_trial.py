@@ -12,9 +12,12 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import REPO, SAMPLE_EUROSTAT, SHARED_DATA, monitor_cmd
+from tests.support.eurostat_formats import to_sdmx_csv
+from tests.support.fake_eurostat import FakeEurostat, add_sample_datasets, client_env
 
 pytestmark = pytest.mark.slow
 
@@ -166,3 +169,100 @@ def test_dir_trial(home, tmp_path):
         ("dropped", bad_id),
     ]
     assert (home / "raw" / "eurostat" / WRONG / bad_id / offered.name).exists()
+
+
+def wrong_live_answer() -> bytes:
+    """What a changed Eurostat dataset could answer: lfst_r_lfu3rt without isced11 and unit
+    (only the codes the client asks for, so the download itself is accepted)."""
+    from pipelines.lib.eurostat.api import dataset_query
+    from pipelines.lib.registry import load_registry
+    from pipelines.parsing import parse_file
+
+    query = dataset_query(load_registry(), WRONG)
+    frame = parse_file(SAMPLE_EUROSTAT / f"SAMPLE_{WRONG}.tsv").frame
+    for dim, codes in query.items():
+        frame = frame.filter(pl.col(dim).is_in(codes))
+    frame = frame.filter(
+        (pl.col("isced11") == query["isced11"][0]) & (pl.col("unit") == query["unit"][0])
+    )
+    if "freq" not in frame.columns:
+        frame = frame.with_columns(pl.lit("A").alias("freq"))
+    return to_sdmx_csv(frame, ["freq", "sex", "age", "geo"], WRONG)
+
+
+def revised(api: FakeEurostat, dataset: str, updated: str) -> None:
+    """A new release of `dataset` at the fake Eurostat: Flanders' last value revised."""
+    from pipelines.parsing import parse_file
+
+    parsed = parse_file(SAMPLE_EUROSTAT / f"SAMPLE_{dataset}.tsv")
+    last = parsed.frame["time"].max()
+    frame = parsed.frame.with_columns(
+        pl.when((pl.col("geo") == "BE2") & (pl.col("time") == last))
+        .then(pl.col("value") + 0.2)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    api.add(dataset, frame, parsed.dimensions, updated=updated)
+
+
+def test_live_trial(home):
+    sample_vintage = published_snapshot(home, WRONG)
+    before = published_state(home)
+    api = FakeEurostat().start()
+    try:
+        add_sample_datasets(api)
+        api.datasets[WRONG].static = wrong_live_answer()
+        env = client_env(api)
+
+        refused = monitor_cmd("refresh", "--source", "live", home=home, env=env)
+        out = refused.stdout + refused.stderr
+        assert refused.returncode == 1, out[-3000:]
+        assert "NOT PUBLISHED" in refused.stdout and "Traceback" not in out
+        assert "the registry expects isced11, sex, age, unit, geo (missing: isced11, unit)" in out
+        assert published_state(home) == before
+        [bad_id] = [
+            p.parent.name for p in (home / "raw").glob(f"eurostat/{WRONG}/*/quarantine.json")
+        ]
+        assert f"snapshot {bad_id} quarantined" in out
+
+        # Eurostat publishes nothing new for lfst_r_lfu3rt, a new release of ilc_li41
+        revised(api, GOOD, updated="2026-05-02T11:00:00+0200")
+        published = monitor_cmd("refresh", "--source", "live", home=home, env=env)
+        out = published.stdout
+        assert published.returncode == 0, out[-3000:] + published.stderr[-3000:]
+        assert "result: PUBLISHED" in out
+        line = line_of(out, WRONG)
+        assert "unchanged at Eurostat" in line and "skipped the download" in line
+        assert f"kept snapshot {sample_vintage}" in line
+        assert f"the last accepted vintage: snapshot {bad_id} is quarantined [ingest]" in line
+        assert "[live] new vintage" in line_of(out, GOOD)
+        assert len([c for c in api.calls("data") if f"/{WRONG}/" in c["path"]]) == 1
+        assert published_snapshot(home, WRONG) == sample_vintage
+        keep_output("live", out)
+    finally:
+        api.stop()
+    status = monitor_cmd("status", home=home).stdout
+    assert f"{bad_id}  eurostat/{WRONG}  [ingest]" in status
+
+
+def test_raw_gate_failure_is_quarantined_and_the_previous_vintage_stays_current(home, tmp_path):
+    """A file that parses but fails the raw quality gate (a duplicated observation): its
+    snapshot is quarantined and the warehouse's current vintage goes back to the accepted one."""
+    sample_vintage = published_snapshot(home, GOOD)
+    before = published_state(home)
+    folder = tmp_path / "dup"
+    folder.mkdir()
+    lines = (SAMPLE_EUROSTAT / f"SAMPLE_{GOOD}.tsv").read_text().splitlines()
+    (folder / f"{GOOD}.tsv").write_text("\n".join([lines[0], lines[1], *lines[1:]]) + "\n")
+
+    refused = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
+    out = refused.stdout + refused.stderr
+    assert refused.returncode == 1 and "raw.unique_observations" in out, out[-3000:]
+    assert published_state(home) == before
+    [bad_id] = [p.parent.name for p in (home / "raw").glob(f"eurostat/{GOOD}/*/quarantine.json")]
+    current = [s for s, is_current in current_vintages(home, GOOD) if is_current]
+    assert current == [sample_vintage]
+    listed = monitor_cmd("quarantine", "list", home=home).stdout
+    assert (
+        f"{bad_id}  eurostat/{GOOD}  [raw_gate]" in listed and "raw.unique_observations" in listed
+    )

@@ -35,6 +35,7 @@ class Suite:
     expectations: list[dict[str, Any]]
     description: str
     table: str | None = None  # the mart a models suite is about (its floats must be finite)
+    grain: list[str] | None = None  # the mart's grain: one row per these columns
 
 
 def gate_parameters() -> dict[str, float]:
@@ -123,17 +124,17 @@ def grain_expectation(table: str, grain: list[str]) -> dict[str, Any]:
     return _exp(kind, f"{short}.grain", kwargs, f"one row per {' x '.join(grain)} (the grain)")
 
 
-def unique_columns(expectations: list[dict[str, Any]], columns: list[str]) -> bool:
-    """Whether a uniqueness expectation over exactly `columns` is among `expectations`."""
+def unique_columns(expectations: list[dict[str, Any]], columns: list[str]) -> str | None:
+    """The name of the uniqueness expectation over exactly `columns` among `expectations`."""
     for exp in expectations:
         kwargs = exp["kwargs"]
         if exp["type"] == "expect_column_values_to_be_unique" and [kwargs["column"]] == columns:
-            return True
+            return exp["meta"]["name"]
         if exp["type"] == "expect_compound_columns_to_be_unique" and sorted(
             kwargs["column_list"]
         ) == sorted(columns):
-            return True
-    return False
+            return exp["meta"]["name"]
+    return None
 
 
 def _set_severity(expectations: list[dict[str, Any]], rules: dict[str, Any]) -> None:
@@ -208,6 +209,7 @@ def build_suites(
                     expectations=[*grain, *doc["expectations"], *extra],
                     description=meta.get("description", ""),
                     table=meta.get("table") if meta["stage"] == "marts" else None,
+                    grain=meta.get("grain"),
                 )
             )
     for suite in suites:
