@@ -70,9 +70,12 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         k for k in materialised if k.split("/")[0] in ("staging", "intermediate", "marts")
     ]
     failed_dbt = [c for c in dbt_checks if not c.passed]
-    lines.append(
-        f"  dbt build: {len(dbt_models)} models, {len(dbt_checks) - len(failed_dbt)}/{len(dbt_checks)} tests passed"
-    )
+    if dbt_models or dbt_checks:
+        lines.append(
+            f"  dbt build: {len(dbt_models)} models, {len(dbt_checks) - len(failed_dbt)}/{len(dbt_checks)} tests passed"
+        )
+    else:
+        lines.append("  dbt build: not run")
     for c in failed_dbt:
         lines.append(f"    - FAILED {c.asset_key.to_user_string()}: {c.check_name}")
 

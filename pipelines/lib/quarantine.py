@@ -212,9 +212,10 @@ def published_snapshot_ids(home: Path) -> set[str]:
 
 def apply_raw_gate(result, raw_root: Path, warehouse_db: Path, reg, run_id: str | None = None):
     """After the raw quality gate: quarantine each dataset's current vintage that failed an
-    error expectation and make its last accepted vintage current again in the warehouse; lift
-    the quarantine of a re-offered vintage that passed. Returns (quarantined, released)."""
-    from pipelines.lib.warehouse import connect, restore_current
+    error expectation, take it out of the build warehouse and make its last accepted vintage
+    current again; lift the quarantine of a re-offered vintage that passed. Returns
+    (quarantined, released)."""
+    from pipelines.lib.warehouse import connect, unload_vintage
 
     errors: dict[str, list[str]] = {}
     for outcome in result.failures("error"):
@@ -238,7 +239,7 @@ def apply_raw_gate(result, raw_root: Path, warehouse_db: Path, reg, run_id: str 
             continue  # the published vintage: the rules changed, not the file
         set_aside.append(entry)
         with connect(warehouse_db) as con:
-            restore_current(con, source, code, quarantined_ids(raw_root))
+            unload_vintage(con, source, code, snapshot_id, quarantined_ids(raw_root))
     return set_aside, released
 
 

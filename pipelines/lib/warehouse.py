@@ -130,19 +130,29 @@ def load_observations(
     return is_new
 
 
-def restore_current(
-    con: duckdb.DuckDBPyConnection, source: str, dataset: str, set_aside: set[str]
+def unload_vintage(
+    con: duckdb.DuckDBPyConnection, source: str, dataset: str, snapshot_id: str, set_aside: set[str]
 ) -> str | None:
-    """Make the most recently loaded vintage not in `set_aside` current again (none when every
-    vintage is set aside); returns its snapshot id."""
-    vint = vintages_table(source, dataset)
-    rows = con.execute(
-        f"""select snapshot_id from {vint} where not list_contains(?::varchar[], snapshot_id)
-            order by loaded_at desc limit 1""",
-        [sorted(set_aside)],
-    ).fetchall()
-    kept = rows[0][0] if rows else None
-    con.execute(f"update {vint} set is_current = coalesce(snapshot_id = ?, false)", [kept])
+    """Take a refused vintage out of the build warehouse (its snapshot stays in the raw store,
+    quarantined) and make the most recently loaded vintage not in `set_aside` current again,
+    in one transaction; returns that vintage's snapshot id (None when no vintage is left).
+    No model then sees the refused rows, not even as the "previous vintage" of a revision."""
+    obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {obs} where snapshot_id = ?", [snapshot_id])
+        con.execute(f"delete from {vint} where snapshot_id = ?", [snapshot_id])
+        rows = con.execute(
+            f"""select snapshot_id from {vint} where not list_contains(?::varchar[], snapshot_id)
+                order by loaded_at desc limit 1""",
+            [sorted(set_aside)],
+        ).fetchall()
+        kept = rows[0][0] if rows else None
+        con.execute(f"update {vint} set is_current = coalesce(snapshot_id = ?, false)", [kept])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
     return kept
 
 

@@ -260,8 +260,9 @@ def test_raw_gate_failure_is_quarantined_and_the_previous_vintage_stays_current(
     assert refused.returncode == 1 and "raw.unique_observations" in out, out[-3000:]
     assert published_state(home) == before
     [bad_id] = [p.parent.name for p in (home / "raw").glob(f"eurostat/{GOOD}/*/quarantine.json")]
-    current = [s for s, is_current in current_vintages(home, GOOD) if is_current]
-    assert current == [sample_vintage]
+    vintages = current_vintages(home, GOOD)
+    assert [s for s, is_current in vintages if is_current] == [sample_vintage]
+    assert bad_id not in [s for s, _ in vintages]  # its rows left the build warehouse
     listed = monitor_cmd("quarantine", "list", home=home).stdout
     assert (
         f"{bad_id}  eurostat/{GOOD}  [raw_gate]" in listed and "raw.unique_observations" in listed

@@ -176,3 +176,49 @@ def test_a_live_release_that_did_not_change_falls_back_from_a_quarantined_downlo
         assert f"snapshot {first.snapshot.snapshot_id} is quarantined" in again.note
     finally:
         server.stop()
+
+
+def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(raw):
+    from types import SimpleNamespace
+
+    from pipelines.lib.gate.outcome import GateResult, Outcome
+    from pipelines.lib.warehouse import connect, load_observations
+    from pipelines.parsing import parse_bytes
+
+    tsv = "unit,geo\\time\t2023 \t2024 \nPC,BE2\t8.1 \t{} \n"
+    good = stored(raw, tsv.format("8.2"), T0)
+    bad = stored(raw, tsv.format("8.9"), T0 + timedelta(days=1))
+    db = raw.parent / "warehouse.duckdb"
+    with connect(db) as con:
+        for snap in (good, bad):
+            load_observations(
+                con, "eurostat", snap, parse_bytes(snap.read_verified(), "f", "ilc_li41")
+            )
+    failed = Outcome(
+        suite="raw.eurostat.ilc_li41",
+        stage="raw",
+        table="raw.eurostat.ilc_li41",
+        name="raw.unique_observations",
+        expectation="expect_compound_columns_to_be_unique",
+        column=None,
+        severity="error",
+        success=False,
+        description="one observation per series, geography and period",
+        unexpected_count=2,
+    )
+    result = GateResult(
+        "raw", False, [failed], "", [], "", 0.0, {}, vintages={"ilc_li41": bad.snapshot_id}
+    )
+    reg = SimpleNamespace(datasets={"ilc_li41": {"source": "eurostat"}})
+
+    quarantined, released = quarantine.apply_raw_gate(result, raw, db, reg, "run-1")
+
+    assert [q.snapshot_id for q in quarantined] == [bad.snapshot_id] and released == []
+    assert quarantined[0].stage == "raw_gate" and "raw.unique_observations" in quarantined[0].reason
+    with connect(db, read_only=True) as con:
+        vintages = con.execute(
+            'select snapshot_id, is_current from raw."eurostat__ilc_li41__vintages"'
+        ).fetchall()
+        rows = con.execute('select distinct snapshot_id from raw."eurostat__ilc_li41"').fetchall()
+    assert vintages == [(good.snapshot_id, True)]
+    assert rows == [(good.snapshot_id,)]

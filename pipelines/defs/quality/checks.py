@@ -2,7 +2,11 @@
 
 - `raw_quality_gate`: one check per dataset on `raw/eurostat__<code>`, after ingest and before
   dbt (a failed raw check stops the models from being built);
-- `models_quality_gate`: one check per suite on the staging and mart assets, after dbt.
+- `models_quality_gate`: one check per suite on the staging and mart assets, after dbt, and
+  `gate_dbt_tests` on every dbt-tested asset (the dbt data tests of this run's build, or of a
+  fresh `dbt test` when the marts are not what that build left: pipelines/lib/gate/dbt_tests.py).
+
+A raw-stage failure quarantines the failing vintage (pipelines/lib/quarantine.py).
 
 Each stage records its result (warehouse/quality/gate_<stage>.json); the publish asset re-reads
 those records itself and refuses unless both passed for exactly the data being published.

@@ -152,7 +152,7 @@ def run_stage(
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
     context = None  # created on first need: importing GX costs seconds
-    outcomes: list[Outcome] = list(dbt_outcomes or [])
+    outcomes: list[Outcome] = []
     quarantine: list[dict[str, Any]] = []
     cache = _RawCache(quality_dir) if stage == "raw" else None
     validated = 0
@@ -169,6 +169,7 @@ def run_stage(
         quarantine += rows
         if cache:
             cache.put(suite, vintage, found)
+    outcomes += dbt_outcomes or []  # after the suites': a dbt test repeats what they name
     docs_index = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     if validated or not docs_index.exists():
         _prune_results(quality_dir, keep=int(config().get("gate", {}).get("keep_results", 20)))
