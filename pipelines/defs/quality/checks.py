@@ -65,9 +65,9 @@ def _dbt_tested_assets() -> list[dg.AssetKey]:
     return sorted({spec.asset_key for spec in dbt_models.check_specs}, key=lambda k: k.path)
 
 
-def _dbt_outcomes(context, where, run_id: str) -> list:
+def _dbt_tests(context, where, run_id: str):
     """The dbt data tests on the marts as they are: this run's build results, else `dbt test`."""
-    from pipelines.lib.gate.dbt_tests import outcomes_for
+    from pipelines.lib.gate.dbt_tests import DataTests
     from pipelines.lib.gate.run import fingerprint, mart_tables
     from pipelines.lib.warehouse import connect
     from pipelines.settings import export_env
@@ -75,7 +75,7 @@ def _dbt_outcomes(context, where, run_id: str) -> list:
     export_env()  # dbt (a subprocess) must see this warehouse
     with connect(where.warehouse_db, read_only=True) as con:
         marts = fingerprint(con, mart_tables(con))
-    return outcomes_for(
+    return DataTests(
         where.quality, marts, run_id, where.home / "dbt" / "target", log=context.log.info
     )
 
@@ -88,10 +88,8 @@ def _run(context, stage: str):
     run_id = context.op_execution_context.run_id
     reg = load_registry()
     set_aside = frozenset(quarantined_ids(where.raw))
-    dbt_outcomes = _dbt_outcomes(context, where, run_id) if stage == "models" else None
-    result = run_stage(
-        stage, where.warehouse_db, reg, where.quality, run_id, set_aside, dbt_outcomes
-    )
+    dbt_tests = _dbt_tests(context, where, run_id) if stage == "models" else None
+    result = run_stage(stage, where.warehouse_db, reg, where.quality, run_id, set_aside, dbt_tests)
     save_gate_record(where.quality, result, run_id)
     if stage == "raw":
         quarantined, released = apply_raw_gate(result, where.raw, where.warehouse_db, reg, run_id)

@@ -112,61 +112,96 @@ def failed_build_gate(outcomes: list[Outcome], fingerprint: str) -> GateResult |
     )
 
 
-def outcomes_for(
-    quality_dir: Path, fingerprint: str, run_id: str | None, target: Path, log=None
-) -> list[Outcome]:
-    """The dbt data-test outcomes for the marts with this fingerprint: the build's of this run
-    when they still apply, else those of a fresh `dbt test`."""
-    record = load(quality_dir)
-    if (
-        record is not None
-        and run_id is not None
-        and record.get("run_id") == run_id
-        and record.get("fingerprint") == fingerprint
-    ):
-        return [Outcome(**o) for o in record["outcomes"]]
-    if log:
-        log("running the dbt data tests on the warehouse as it is (dbt test)")
-    outcomes = run_tests(target)
-    _save(quality_dir, outcomes, fingerprint, run_id, "test")
-    return outcomes
+class DataTests:
+    """The dbt data tests of the marts with `fingerprint`, for one models-stage run: the
+    results this run's `dbt build` recorded when they still apply, else a `dbt test`.
 
+    `dbt test` opens the warehouse itself (DuckDB: one process at a time), so the gate starts
+    it once it has read its frames and closed its connection, validates them with Great
+    Expectations meanwhile, and collects the results before it writes to the warehouse again.
+    """
 
-def run_tests(target: Path) -> list[Outcome]:
-    """`dbt test` (data tests only) with the project's dbt; the warehouse path comes from the
-    environment (settings.export_env). Raises DbtTestsFailedToRun when dbt gives no results."""
-    from pipelines.settings import DBT_PROJECT_DIR, dbt_executable
-
-    target.mkdir(parents=True, exist_ok=True)
-    results = target / "run_results.json"
-    results.unlink(missing_ok=True)
-    done = subprocess.run(
-        [
-            str(dbt_executable()),
-            "test",
-            "--exclude",
-            "test_type:unit",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--quiet",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    if not results.is_file():
-        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise DbtTestsFailedToRun(
-            f"dbt test gave no results (exit {done.returncode}): {' | '.join(tail)}"
+    def __init__(
+        self, quality_dir: Path, fingerprint: str, run_id: str | None, target: Path, log=None
+    ) -> None:
+        self.quality_dir, self.fingerprint, self.run_id = quality_dir, fingerprint, run_id
+        self.target, self.log = target, log
+        self.process: subprocess.Popen | None = None
+        record = load(quality_dir)
+        reusable = (
+            record is not None
+            and run_id is not None
+            and record.get("run_id") == run_id
+            and record.get("fingerprint") == fingerprint
         )
-    return outcomes_from_run_results(
-        json.loads(results.read_text()), json.loads((target / "manifest.json").read_text())
-    )
+        self.found = [Outcome(**o) for o in record["outcomes"]] if reusable else None
+
+    def start(self) -> None:
+        if self.found is not None or self.process is not None:
+            return
+        if self.log:
+            self.log("running the dbt data tests on the warehouse as it is (dbt test)")
+        self.target.mkdir(parents=True, exist_ok=True)
+        (self.target / "run_results.json").unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            _command(self.target),
+            cwd=_project_dir(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=os.environ.copy(),
+        )
+
+    def outcomes(self) -> list[Outcome]:
+        """The outcomes (waits for `dbt test`); raises DbtTestsFailedToRun without results."""
+        if self.found is not None:
+            return self.found
+        self.start()
+        output, _ = self.process.communicate()
+        results = self.target / "run_results.json"
+        if not results.is_file():
+            tail = " | ".join(output.strip().splitlines()[-5:])
+            raise DbtTestsFailedToRun(
+                f"dbt test gave no results (exit {self.process.returncode}): {tail}"
+            )
+        self.found = outcomes_from_run_results(
+            json.loads(results.read_text()), json.loads((self.target / "manifest.json").read_text())
+        )
+        _save(self.quality_dir, self.found, self.fingerprint, self.run_id, "test")
+        return self.found
+
+    def stop(self) -> None:
+        """End a `dbt test` still running (the gate failed before it needed the results)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def _project_dir() -> Path:
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    return DBT_PROJECT_DIR
+
+
+def _command(target: Path) -> list[str]:
+    """`dbt test` (data tests only) with the project's dbt; the warehouse path comes from the
+    environment (settings.export_env)."""
+    from pipelines.settings import dbt_executable
+
+    project = str(_project_dir())
+    return [
+        str(dbt_executable()),
+        "test",
+        "--exclude",
+        "test_type:unit",
+        "--project-dir",
+        project,
+        "--profiles-dir",
+        project,
+        "--target-path",
+        str(target),
+        "--quiet",
+    ]
 
 
 class DbtTestsFailedToRun(RuntimeError):

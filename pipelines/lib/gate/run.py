@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.lib.gate.dbt_tests import DataTests
 from pipelines.lib.gate.outcome import GateResult, Outcome
 from pipelines.lib.gate.suites import (
     Suite,
@@ -130,10 +131,11 @@ def run_stage(
     quality_dir: Path,
     run_id: str | None = None,
     set_aside: frozenset[str] = frozenset(),
-    dbt_outcomes: list[Outcome] | None = None,
+    dbt_tests: DataTests | None = None,
 ) -> GateResult:
     """`set_aside`: quarantined snapshot ids, never the "previous vintage" of a raw comparison;
-    `dbt_outcomes`: the dbt data tests on these marts (models stage), part of the verdict."""
+    `dbt_tests`: the dbt data tests on these marts (models stage), part of the verdict; a
+    `dbt test` they need runs while the suites validate the frames already read."""
     started = time.perf_counter()
     with connect(warehouse_db, read_only=True) as con:
         profiles = dataset_profiles(con, reg, set_aside) if stage == "raw" else {}
@@ -151,25 +153,16 @@ def run_stage(
             current = current_snapshots(con, reg)
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
-    context = None  # created on first need: importing GX costs seconds
-    outcomes: list[Outcome] = []
-    quarantine: list[dict[str, Any]] = []
-    cache = _RawCache(quality_dir) if stage == "raw" else None
-    validated = 0
-    for suite in suites:
-        vintage = current.get(suite.name.rsplit(".", 1)[1], "") if cache else ""
-        cached = cache.get(suite, vintage) if cache else None
-        if cached is not None:
-            outcomes += cached
-            continue
-        context = context or _context(quality_dir)
-        found, rows = _validate(context, suite, frames[suite.name])
-        validated += 1
-        outcomes += found
-        quarantine += rows
-        if cache:
-            cache.put(suite, vintage, found)
-    outcomes += dbt_outcomes or []  # after the suites': a dbt test repeats what they name
+    cache = _RawCache(quality_dir, current) if stage == "raw" else None
+    if dbt_tests is not None:
+        dbt_tests.start()  # the warehouse connection is closed: dbt may open the file
+    try:
+        context, outcomes, quarantine, validated = _validate_all(suites, frames, quality_dir, cache)
+        # after the suites' outcomes: a dbt test mostly repeats what they name
+        outcomes += dbt_tests.outcomes() if dbt_tests is not None else []
+    finally:
+        if dbt_tests is not None:
+            dbt_tests.stop()
     docs_index = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     if validated or not docs_index.exists():
         _prune_results(quality_dir, keep=int(config().get("gate", {}).get("keep_results", 20)))
@@ -193,13 +186,42 @@ def run_stage(
     )
 
 
+def _validate_all(
+    suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | None
+) -> tuple[Any, list[Outcome], list[dict[str, Any]], int]:
+    """Each suite through its checkpoint (raw suites answered from the cache when their vintage
+    and expectations did not change): (GX context or None, outcomes, failing rows, how many
+    suites were validated)."""
+    context = None  # created on first need: importing GX costs seconds
+    outcomes: list[Outcome] = []
+    quarantine: list[dict[str, Any]] = []
+    validated = 0
+    for suite in suites:
+        cached = cache.get(suite) if cache else None
+        if cached is not None:
+            outcomes += cached
+            continue
+        context = context or _context(quality_dir)
+        found, rows = _validate(context, suite, frames[suite.name])
+        validated += 1
+        outcomes += found
+        quarantine += rows
+        if cache:
+            cache.put(suite, found)
+    return context, outcomes, quarantine, validated
+
+
 class _RawCache:
     """Raw-stage outcomes per dataset, reused while the vintage and the suite are unchanged
     (a dataset whose snapshot did not change is not re-validated on every refresh)."""
 
-    def __init__(self, quality_dir: Path) -> None:
+    def __init__(self, quality_dir: Path, current: dict[str, str]) -> None:
         self.folder = quality_dir / "raw_cache"
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.current = current  # dataset -> its current vintage
+
+    def _vintage(self, suite: Suite) -> str:
+        return self.current.get(suite.name.rsplit(".", 1)[1], "")
 
     @staticmethod
     def _key(suite: Suite, vintage: str) -> str:
@@ -210,7 +232,8 @@ class _RawCache:
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def get(self, suite: Suite, vintage: str) -> list[Outcome] | None:
+    def get(self, suite: Suite) -> list[Outcome] | None:
+        vintage = self._vintage(suite)
         path = self.folder / f"{suite.name}.json"
         if not path.exists():
             return None
@@ -219,10 +242,11 @@ class _RawCache:
             return None
         return [Outcome(**o) for o in doc["outcomes"]]
 
-    def put(self, suite: Suite, vintage: str, outcomes: list[Outcome]) -> None:
+    def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
         from dataclasses import asdict
 
-        doc = {"key": self._key(suite, vintage), "outcomes": [asdict(o) for o in outcomes]}
+        key = self._key(suite, self._vintage(suite))
+        doc = {"key": key, "outcomes": [asdict(o) for o in outcomes]}
         (self.folder / f"{suite.name}.json").write_text(json.dumps(doc, default=str))
 
 
