@@ -54,8 +54,7 @@ class Quarantined:
     note: str = ""
 
     def line(self, width: int = 160) -> str:
-        reason = " ".join(self.reason.split())
-        reason = reason if len(reason) <= width else reason[: width - 1] + "…"
+        reason = shorten(self.reason, width)
         dropped = (
             f", dropped {self.dropped_at[:19]} by {self.dropped_by}" if self.dropped_at else ""
         )
@@ -182,13 +181,22 @@ def skipped_note(raw_root: Path, source: str, dataset: str, kept: Snapshot | Non
     if not newer:
         return ""
     last = newer[-1]
-    reason = " ".join(last.reason.split())
-    reason = reason if len(reason) <= 160 else reason[:159] + "…"
+    reason = shorten(last.reason, 200)
     more = f" and {len(newer) - 1} older one(s)" if len(newer) > 1 else ""
     return (
         f"the last accepted vintage: snapshot {last.snapshot_id}{more} is {last.state} "
         f"[{last.stage}]: {reason}"
     )
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters, cut in the middle: a reason starts with the
+    dataset and file (or URL) and ends with what was wrong, and both matter."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    head = width // 3
+    return f"{text[:head]}…{text[len(text) - (width - head - 1) :]}"
 
 
 def _retrieved_at(folder: Path) -> str:

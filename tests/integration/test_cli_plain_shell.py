@@ -73,7 +73,8 @@ def check(home: Path, args: list[str], code: int, text: str) -> None:
 
 
 def test_every_command_from_a_plain_shell(tmp_path):
-    home = tmp_path / "fresh" / "home"
+    home = tmp_path / "fresh" / "home"  # MONITOR_HOME itself does not exist yet
+    home.parent.mkdir()
     for args, code, text in BEFORE_ANY_REFRESH:
         check(home, args, code, text)
     check(home, ["refresh"], 0, "result: PUBLISHED")

@@ -222,3 +222,10 @@ def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(
         rows = con.execute('select distinct snapshot_id from raw."eurostat__ilc_li41"').fetchall()
     assert vintages == [(good.snapshot_id, True)]
     assert rows == [(good.snapshot_id,)]
+
+
+def test_a_long_reason_keeps_its_file_and_what_was_wrong():
+    reason = "lfst_r_lfu3rt: http://127.0.0.1/" + "x" * 400 + " has dimensions freq, sex, age, geo"
+    short = quarantine.shorten(reason, 160)
+    assert len(short) == 160
+    assert short.startswith("lfst_r_lfu3rt: http://") and short.endswith("freq, sex, age, geo")
