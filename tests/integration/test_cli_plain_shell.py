@@ -37,7 +37,7 @@ BEFORE_ANY_REFRESH = [
     (["nonsense"], 2, "invalid choice"),
 ]
 AFTER_A_REFRESH = [
-    (["status", "--runs", "2"], 0, "Last 1 run(s):"),
+    (["status", "--runs", "2"], 0, "Last 2 run(s):"),  # the refused publish and the refresh
     (["query", "select count(*) as n from dim_indicator"], 0, "SAMPLE DATA"),
     (["report"], 0, "report:"),
     (["quarantine", "list"], 0, "Quarantined snapshots: none"),
