@@ -3,8 +3,9 @@ raw quality gate. A quarantined snapshot never becomes the current vintage of it
 delivery: when a source does not bring the dataset again (a `dir:` folder without it, a live
 release check that sees no new release), the last accepted vintage is used instead.
 
-The snapshot itself stays where it is (raw files are immutable and kept); its state is a
-`quarantine.json` beside its `snapshot.json`, and every change is appended to
+The snapshot itself stays where it is, unchanged (snapshot folders never change once
+written); its state is `raw/<source>/<dataset>/quarantine/<snapshot_id>.json` (mutable, like
+the live client's `release.json` beside it), and every change is appended to
 `$MONITOR_HOME/ledger/quarantine.jsonl`:
 
 - `quarantined` — refused, with the stage and the reason; listed by `monitor status`;
@@ -29,7 +30,7 @@ from typing import Any
 from pipelines.lib import ledger
 from pipelines.lib.snapshots import Snapshot, list_snapshots
 
-MARKER = "quarantine.json"
+MARKERS = "quarantine"  # the folder of state files, beside a dataset's snapshot folders
 LOG_NAME = "quarantine.jsonl"
 STAGES = ("ingest", "parse", "raw_gate")
 
@@ -73,14 +74,19 @@ def log_path(raw_root: Path) -> Path:
     return raw_root.parent / "ledger" / LOG_NAME
 
 
+def marker_path(snapshot: Snapshot) -> Path:
+    """Where the quarantine state of `snapshot` is kept (outside its immutable folder)."""
+    return snapshot.folder.parent / MARKERS / f"{snapshot.snapshot_id}.json"
+
+
 def marker(snapshot: Snapshot) -> dict[str, Any] | None:
-    path = snapshot.folder / MARKER
+    path = marker_path(snapshot)
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def is_quarantined(snapshot: Snapshot) -> bool:
     """Quarantined or dropped: either way not an accepted vintage."""
-    return (snapshot.folder / MARKER).is_file()
+    return marker_path(snapshot).is_file()
 
 
 def quarantine(
@@ -107,14 +113,14 @@ def quarantine(
         "run_id": run_id,
         "origin": snapshot.meta.get("origin", ""),
     }
-    _write(snapshot.folder / MARKER, state)
+    _write(marker_path(snapshot), state)
     _log(snapshot, "quarantined", stage=stage, reason=reason, run_id=run_id)
     return _entry(snapshot.folder, state)
 
 
 def release(snapshot: Snapshot, why: str, run_id: str | None = None) -> bool:
     """Lift the quarantine of a snapshot that was offered again and passed; True if it had one."""
-    path = snapshot.folder / MARKER
+    path = marker_path(snapshot)
     if not path.is_file():
         return False
     path.unlink()
@@ -135,7 +141,7 @@ def drop(raw_root: Path, snapshot_id: str, note: str = "") -> Quarantined:
     entry = found[0]
     if entry.state == "dropped":
         raise QuarantineError(f"snapshot {snapshot_id} was already dropped at {entry.dropped_at}")
-    path = entry.folder / MARKER
+    path = entry.folder.parent / MARKERS / f"{entry.snapshot_id}.json"
     state = json.loads(path.read_text(encoding="utf-8"))
     state.update(
         state="dropped", dropped_at=datetime.now(UTC).isoformat(), dropped_by=_user(), note=note
@@ -149,10 +155,10 @@ def drop(raw_root: Path, snapshot_id: str, note: str = "") -> Quarantined:
 def list_quarantined(raw_root: Path, include_dropped: bool = False) -> list[Quarantined]:
     """Every quarantined snapshot (and the dropped ones with `include_dropped`), oldest first."""
     out = []
-    for path in sorted(raw_root.glob(f"*/*/*/{MARKER}")) if raw_root.is_dir() else []:
+    for path in sorted(raw_root.glob(f"*/*/{MARKERS}/*.json")) if raw_root.is_dir() else []:
         state = json.loads(path.read_text(encoding="utf-8"))
         if include_dropped or state.get("state") == "quarantined":
-            out.append(_entry(path.parent, state))
+            out.append(_entry(path.parent.parent / path.stem, state))
     return sorted(out, key=lambda q: (q.quarantined_at, q.snapshot_id))
 
 
@@ -271,6 +277,7 @@ def _entry(folder: Path, state: dict[str, Any]) -> Quarantined:
 
 
 def _write(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

@@ -92,6 +92,10 @@ def published_snapshot(home: Path, dataset: str) -> str:
         con.close()
 
 
+def quarantined_ids(home: Path, dataset: str) -> list[str]:
+    return [p.stem for p in (home / "raw" / "eurostat" / dataset / "quarantine").glob("*.json")]
+
+
 def line_of(output: str, dataset: str) -> str:
     [line] = [x for x in output.splitlines() if x.strip().startswith(f"- {dataset} ")]
     return line
@@ -126,7 +130,7 @@ def test_dir_trial(home, tmp_path):
     assert "the registry expects isced11, sex, age, unit, geo (missing: isced11, unit)" in out
     assert "quarantined: it will not become the current vintage" in out
     assert published_state(home) == before
-    [bad_id] = [p.parent.name for p in (home / "raw").glob(f"eurostat/{WRONG}/*/quarantine.json")]
+    [bad_id] = quarantined_ids(home, WRONG)
     assert f"snapshot {bad_id} quarantined" in out
     listed = monitor_cmd("quarantine", "list", home=home)
     assert listed.returncode == 0 and f"{bad_id}  eurostat/{WRONG}  [ingest]" in listed.stdout
@@ -220,9 +224,7 @@ def test_live_trial(home):
         assert "NOT PUBLISHED" in refused.stdout and "Traceback" not in out
         assert "the registry expects isced11, sex, age, unit, geo (missing: isced11, unit)" in out
         assert published_state(home) == before
-        [bad_id] = [
-            p.parent.name for p in (home / "raw").glob(f"eurostat/{WRONG}/*/quarantine.json")
-        ]
+        [bad_id] = quarantined_ids(home, WRONG)
         assert f"snapshot {bad_id} quarantined" in out
 
         # Eurostat publishes nothing new for lfst_r_lfu3rt, a new release of ilc_li41
@@ -259,7 +261,7 @@ def test_raw_gate_failure_is_quarantined_and_the_previous_vintage_stays_current(
     out = refused.stdout + refused.stderr
     assert refused.returncode == 1 and "raw.unique_observations" in out, out[-3000:]
     assert published_state(home) == before
-    [bad_id] = [p.parent.name for p in (home / "raw").glob(f"eurostat/{GOOD}/*/quarantine.json")]
+    [bad_id] = quarantined_ids(home, GOOD)
     vintages = current_vintages(home, GOOD)
     assert [s for s, is_current in vintages if is_current] == [sample_vintage]
     assert bad_id not in [s for s, _ in vintages]  # its rows left the build warehouse

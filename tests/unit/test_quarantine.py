@@ -85,7 +85,8 @@ def test_drop_is_explicit_recorded_and_keeps_the_snapshot_unused(raw):
     assert entry.state == "dropped" and entry.dropped_by
     assert quarantine.list_quarantined(raw) == []  # cleared from the list...
     assert [q.state for q in quarantine.list_quarantined(raw, include_dropped=True)] == ["dropped"]
-    assert bad.file.exists()  # ...nothing deleted...
+    assert bad.file.exists()  # ...nothing deleted or changed in the snapshot folder...
+    assert sorted(p.name for p in bad.folder.iterdir()) == ["ilc_li41.tsv", "snapshot.json"]
     assert quarantine.last_accepted(raw, "eurostat", "ilc_li41").snapshot_id == good.snapshot_id
     events = ledger.read(quarantine.log_path(raw))  # ...and both steps are in the log
     assert [(e["event"], e["snapshot_id"]) for e in events] == [
@@ -126,7 +127,7 @@ def test_a_repeated_refusal_counts_attempts(raw):
     quarantine.quarantine(bad, "ingest", "first")
     entry = quarantine.quarantine(bad, "ingest", "second")
     assert entry.attempts == 2 and entry.reason == "second"
-    state = json.loads((bad.folder / quarantine.MARKER).read_text())
+    state = json.loads(quarantine.marker_path(bad).read_text())
     assert state["first_quarantined_at"] <= state["quarantined_at"]
 
 
