@@ -164,6 +164,32 @@ def _add_conf_status(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f"alter table {table} add column if not exists conf_status varchar")
 
 
+def unload_vintage(
+    con: duckdb.DuckDBPyConnection, source: str, dataset: str, snapshot_id: str, set_aside: set[str]
+) -> str | None:
+    """Take a refused vintage out of the build warehouse (its snapshot stays in the raw store,
+    quarantined) and make the most recently loaded vintage not in `set_aside` current again,
+    in one transaction; returns that vintage's snapshot id (None when no vintage is left).
+    No model then sees the refused rows, not even as the "previous vintage" of a revision."""
+    obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {obs} where snapshot_id = ?", [snapshot_id])
+        con.execute(f"delete from {vint} where snapshot_id = ?", [snapshot_id])
+        rows = con.execute(
+            f"""select snapshot_id from {vint} where not list_contains(?::varchar[], snapshot_id)
+                order by loaded_at desc limit 1""",
+            [sorted(set_aside)],
+        ).fetchall()
+        kept = rows[0][0] if rows else None
+        con.execute(f"update {vint} set is_current = coalesce(snapshot_id = ?, false)", [kept])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return kept
+
+
 def refresh_raw_views(
     con: duckdb.DuckDBPyConnection, datasets: list[tuple[str, str]]
 ) -> dict[str, int]:

@@ -20,9 +20,10 @@ from pipelines.lib.eurostat.download import Download, download
 from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient
 from pipelines.lib.eurostat.release import SOURCE, ReleaseInfo, probe_release, save_release_state
 from pipelines.lib.eurostat.settings import ApiSettings
+from pipelines.lib.quarantine import is_quarantined
 from pipelines.lib.registry import Registry, load_registry
 from pipelines.lib.snapshots import Snapshot, list_snapshots, store_snapshot
-from pipelines.lib.sources import Acquired, SourceError
+from pipelines.lib.sources import Acquired, SourceError, keep_last_accepted
 from pipelines.parsing import ParsedDataset, ParseError, parse_bytes
 
 
@@ -50,14 +51,12 @@ def fetch_live(
     release = probe_release(dataset, query, raw_root, client, settings, deadline)
     if not release.changed:
         kept = _snapshot(raw_root, dataset, release.snapshot_id)
+        why = f"unchanged at Eurostat (last update {release.updated}); skipped the download"
+        if kept is not None and is_quarantined(kept):  # that release was refused
+            return keep_last_accepted(raw_root, SOURCE, dataset, why)
         if kept is not None:
             empty = f"no data for this filter ({release.filter}); " if release.no_data else ""
-            return Acquired(
-                kept,
-                False,
-                f"{empty}unchanged at Eurostat (last update {release.updated}); skipped the "
-                f"download, kept snapshot {kept.snapshot_id}",
-            )
+            return Acquired(kept, False, f"{empty}{why}, kept snapshot {kept.snapshot_id}")
     got = download(dataset, query, release.dimensions, client, settings, deadline)
     parsed = _validate(dataset, got, query)
     last_update = parsed.last_update.isoformat() if parsed.last_update else None

@@ -36,7 +36,8 @@ class Outcome:
             )
         rows = ", ".join("/".join(str(v) for v in r.values()) for r in self.unexpected_rows[:3])
         more = f" (e.g. {rows})" if rows else ""
-        return f"{head}{self.unexpected_count} of {self.element_count} rows failed{more}{why}"
+        of = f" of {self.element_count}" if self.element_count else ""
+        return f"{head}{self.unexpected_count}{of} rows failed{more}{why}"
 
 
 @dataclass
@@ -50,6 +51,7 @@ class GateResult:
     duration_s: float
     table_rows: dict[str, int]
     data_docs: str | None = None
+    vintages: dict[str, str] = field(default_factory=dict)  # raw: dataset -> current snapshot
 
     def failures(self, severity: str | None = None) -> list[Outcome]:
         return [o for o in self.outcomes if not o.success and severity in (None, o.severity)]
