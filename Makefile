@@ -63,7 +63,13 @@ lint: install
 
 ## Benchmarks against baselines measured in the same run (docs/performance.md): every
 ## benchmarks/*.py with a run(session); JSON in bench-results/, one table on stdout.
-bench: install
+## The peers of benchmarks/parse_peers.py (pyproject's `bench` extra) are installed here only.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
 
 ## The Dagster UI on http://127.0.0.1:3000 with the same definitions `monitor refresh` runs.

@@ -40,6 +40,7 @@ class ReportData:
     log: list[Row]
     quality: list[Row]
     instruments: tuple[list[str], list[tuple]] | None
+    confidential: frozenset[tuple[str, str, int]] = frozenset()  # (indicator, geo, year)
 
     def indicator(self, indicator_id: str) -> Row | None:
         return next((i for i in self.indicators if i["indicator_id"] == indicator_id), None)
@@ -144,6 +145,7 @@ def _load(con: duckdb.DuckDBPyConnection) -> ReportData:
         log=log,
         quality=quality,
         instruments=_instruments(con),
+        confidential=_confidential_cells(con, chart_geos),
     )
 
 
@@ -169,6 +171,17 @@ def _charted_series(con, indicators: list[Row], chart_geos: list[str]) -> dict[s
     for rows_ in out.values():
         rows_.sort(key=lambda r: (chart_geos.index(r["geo"]), r["period_year"]))
     return out
+
+
+def _confidential_cells(con, chart_geos: list[str]) -> frozenset[tuple[str, str, int]]:
+    """The charted cells the producer keeps confidential: shown as such in the chart tables."""
+    rows = _rows(
+        con,
+        "select indicator_id, geo, period_year from mart_indicator_series "
+        "where breakdown = 'total' and value_status = 'confidential' and geo in ?",
+        [chart_geos],
+    )
+    return frozenset((r["indicator_id"], r["geo"], r["period_year"]) for r in rows)
 
 
 def _charted_gaps(con) -> tuple[dict[str, list[Row]], dict[str, str]]:

@@ -124,6 +124,14 @@ _REASONS_NL = [
     (r"target requested, not set", "doel gevraagd, nog niet vastgelegd"),
     (r"no observed value for this geography", "geen waarde voor dit gebied"),
     (
+        r"target met; series break in (\d+) after the base year (\d+)",
+        r"doel behaald; breuk in de reeks in \1, na het basisjaar \2",
+    ),
+    (
+        r"target year (\d+) has passed: (.+) in (\d+) against (.+); series break in (\d+) after the base year (\d+)",
+        r"doeljaar \1 is voorbij: \2 in \3, doel \4; breuk in de reeks in \5, na het basisjaar \6",
+    ),
+    (
         r"target year (\d+) has passed: (.+) in (\d+) against (.+)",
         r"doeljaar \1 is voorbij: \2 in \3, doel \4",
     ),
@@ -134,10 +142,10 @@ _REASONS_NL = [
     ),
     (r"no value on or after the base year (\d+)", r"geen waarde in of na het basisjaar \1"),
     (
-        r"fewer than two comparable points after the series break in (\d+)",
-        r"minder dan twee vergelijkbare punten na de breuk in de reeks in \1",
+        r"fewer than (\d+) comparable points after the series break in (\d+)",
+        r"minder dan \1 vergelijkbare punten na de breuk in de reeks in \2",
     ),
-    (r"fewer than two comparable points", "minder dan twee vergelijkbare punten"),
+    (r"fewer than (\d+) comparable points", r"minder dan \1 vergelijkbare punten"),
     (
         r"growth rate undefined for zero or negative values",
         "groeivoet niet bepaald bij nul of negatieve waarden",

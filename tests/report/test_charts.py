@@ -143,3 +143,35 @@ def test_colours_have_enough_contrast():
     for colour, _, _ in charts.STYLES:
         assert _contrast(colour, "#ffffff") >= 4.5, colour
     assert _contrast(charts.TARGET_COLOUR, "#ffffff") >= 4.5
+
+
+def test_break_reasons_of_the_progress_verdicts_read_in_dutch():
+    cases = {
+        "target met; series break in 2021 after the base year 2019": (
+            "doel behaald; breuk in de reeks in 2021, na het basisjaar 2019"
+        ),
+        "target year 2020 has passed: 11.3 in 2020 against 15.0; series break in 2017 after the base year 2010": (
+            "doeljaar 2020 is voorbij: 11.3 in 2020, doel 15.0; breuk in de reeks in 2017, na het basisjaar 2010"
+        ),
+        "fewer than 3 comparable points after the series break in 2021": (
+            "minder dan 3 vergelijkbare punten na de breuk in de reeks in 2021"
+        ),
+        "fewer than 2 comparable points": "minder dan 2 vergelijkbare punten",
+    }
+    for english, dutch in cases.items():
+        assert i18n.reason(english, "nl") == dutch
+
+
+def test_benchmark_class_of_a_change_across_a_break_says_so():
+    from pipelines.report.pages.common import benchmark_text
+
+    row = {
+        "scoreboard_class": "to_watch",
+        "year": 2021,
+        "rank_among_members": 12,
+        "n_members": 27,
+        "yoy_across_break": True,
+    }
+    assert benchmark_text(row, "en").endswith("(2021, rank 12 of 27, change across a series break)")
+    assert "verandering over een breuk in de reeks" in benchmark_text(row, "nl")
+    assert "breuk" not in benchmark_text({**row, "yoy_across_break": False}, "nl")

@@ -28,7 +28,7 @@ def test_every_direct_dependency_is_locked_inside_its_range():
     extras = project["optional-dependencies"]
     direct = [
         *project["dependencies"],
-        *(req for group in ("dev", "dbt", "engines", "spark") for req in extras[group]),
+        *(req for group in ("dev", "dbt", "bench", "engines", "spark") for req in extras[group]),
     ]
     pins = locked()
     outside = []

@@ -22,8 +22,11 @@ def geo_name(data: ReportData, geo: str, lang: str, short: bool = False) -> str:
 
 
 def flagged(value: float | None, flags: str | None, unit: str, lang: str, with_unit=True) -> Raw:
-    """A value with its flags as abbreviations ('78,0 % p')."""
+    """A value with its flags as abbreviations ('78,0 % p'); a confidential cell (flag c, no
+    value) shows the word ('vertrouwelijk c')."""
     text = esc(i18n.value_text(value, unit, lang, with_unit))
+    if value is None and "c" in (flags or ""):
+        text = esc(i18n.pick(i18n.FLAGS["c"], lang))
     if not flags:
         return text
     marks = "".join(
@@ -112,16 +115,24 @@ def benchmark_text(row: Row | None, lang: str) -> str:
     label = i18n.pick(
         i18n.BENCHMARK.get(row["scoreboard_class"], (row["scoreboard_class"],) * 2), lang
     )
+    notes = [str(row["year"])]
     if row["rank_among_members"]:
-        rank = i18n.pick(
-            (
-                f"plaats {row['rank_among_members']} van {row['n_members']}",
-                f"rank {row['rank_among_members']} of {row['n_members']}",
-            ),
-            lang,
+        notes.append(
+            i18n.pick(
+                (
+                    f"plaats {row['rank_among_members']} van {row['n_members']}",
+                    f"rank {row['rank_among_members']} of {row['n_members']}",
+                ),
+                lang,
+            )
         )
-        return f"{label} ({row['year']}, {rank})"
-    return f"{label} ({row['year']})"
+    if row.get("yoy_across_break"):
+        notes.append(
+            i18n.pick(
+                ("verandering over een breuk in de reeks", "change across a series break"), lang
+            )
+        )
+    return f"{label} ({', '.join(notes)})"
 
 
 def domain_label(domain: str, lang: str) -> str:

@@ -52,8 +52,11 @@ def _figure(svg: Raw, legend: list[Raw], caption: str, data_table: Raw, lang: st
     )
 
 
-def _wide_table(caption: str, lines: list[charts.Line], unit: str, lang: str, first: str) -> Raw:
-    """Years as rows, one column per series; each cell with its flags."""
+def _wide_table(
+    caption: str, lines: list[charts.Line], unit: str, lang: str, first: str, secret=frozenset()
+) -> Raw:
+    """Years as rows, one column per series; each cell with its flags; a (year, series) in
+    `secret` is confidential."""
     cells: dict[int, dict[str, charts.Point]] = defaultdict(dict)
     for line in lines:
         for point in line.points:
@@ -63,6 +66,8 @@ def _wide_table(caption: str, lines: list[charts.Line], unit: str, lang: str, fi
         + [
             common.flagged(cells[year][ln.key].y, cells[year][ln.key].flags, unit, lang, False)
             if ln.key in cells[year]
+            else common.flagged(None, "c", unit, lang)
+            if (year, ln.key) in secret
             else "–"
             for ln in lines
         ]
@@ -144,7 +149,14 @@ def series_figure(data: ReportData, ind: Row, lang: str) -> Raw | None:
         svg,
         legend,
         note,
-        _wide_table(caption, lines, unit, lang, i18n.pick(("Jaar", "Year"), lang)),
+        _wide_table(
+            caption,
+            lines,
+            unit,
+            lang,
+            i18n.pick(("Jaar", "Year"), lang),
+            {(y, g) for i, g, y in data.confidential if i == ind["indicator_id"]},
+        ),
         lang,
     )
 
