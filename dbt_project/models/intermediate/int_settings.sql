@@ -16,9 +16,7 @@ pivoted as (
         max(value) filter (where key = 'progress.default_base_year') as default_base_year,
         max(value) filter (where key = 'benchmark.cut_small') as cut_small,
         max(value) filter (where key = 'benchmark.cut_large') as cut_large,
-        max(value) filter (where key = 'gaps.trend_threshold_pp') as gap_trend_threshold_pp,
-        max(value) filter (where key = 'disclosure.min_n_publish') as min_n_publish,
-        max(value) filter (where key = 'disclosure.min_n_reliable') as min_n_reliable
+        max(value) filter (where key = 'gaps.trend_years') as gap_trend_years
     from settings
 )
 
