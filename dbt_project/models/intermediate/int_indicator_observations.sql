@@ -3,10 +3,13 @@
 with
 
 observations as (
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    -- a Eurostat file has no label per row: its snapshot's mode decides (int_indicator_values_current)
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags,
+        cast(null as varchar) as row_data_label
     from {{ ref('stg_eurostat__observations') }}
     union all
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags,
+        data_label as row_data_label
     from {{ ref('stg_intake__observations') }}
 ),
 
@@ -31,7 +34,8 @@ matched as (
         observations.value,
         observations.flags,
         observations.dataset,
-        observations.snapshot_id
+        observations.snapshot_id,
+        observations.row_data_label
     from observations
     inner join series
         on series.dataset = observations.dataset

@@ -25,12 +25,12 @@ breaks as (
 current_values as (
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids
+        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids, data_label
     from base_values
     union all
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids
+        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids, data_label
     from derived_values
 ),
 
@@ -49,7 +49,6 @@ final as (
         v.value,
         i.unit,
         v.flags,
-        cast(null as bigint) as n_unweighted,
         case
             when v.value is not null then 'observed'
             when v.flags like '%c%' then 'confidential'
@@ -77,7 +76,8 @@ final as (
         s.retrieved_at,
         s.sha256 as snapshot_sha256,
         s.mode as snapshot_mode,
-        s.is_sample
+        s.is_sample,
+        v.data_label
     from current_values as v
     inner join indicators as i using (indicator_id)
     inner join snapshots as s using (snapshot_id)

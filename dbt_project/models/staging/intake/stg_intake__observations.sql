@@ -14,7 +14,8 @@ renamed as (
         time as period,
         cast(time as integer) as period_year,
         value,
-        coalesce(flags, '') as flags
+        coalesce(flags, '') as flags,
+        data_label
     from source
 )
 
