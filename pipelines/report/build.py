@@ -46,6 +46,7 @@ def render_site(
         is_sample=bool(pub["is_sample"]),
         code_version=pub["code_version"] or "",
         db_name=db_name,
+        data_labels=tuple(sorted(data.data_labels.items())),
     )
     docs = _data_docs_link(out_dir, quality_dir)
     files: dict[str, str | bytes] = {

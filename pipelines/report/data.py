@@ -2,7 +2,8 @@
 
 The charted selections live here too, so a chart, its data table and its downloads are
 built from the same rows: `series[indicator]` (Flanders, Belgium, the EU and the
-neighbours, headline breakdown) and `gaps[indicator]` (mart_group_gaps of one geography).
+neighbours, headline breakdown), `gaps[indicator]` (mart_group_gaps of one geography) and
+`microdata_gaps[indicator]` (mart_microdata_gaps for Flanders, latest year).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class ReportData:
     log: list[Row]
     quality: list[Row]
     instruments: tuple[list[str], list[tuple]] | None
+    # fct_indicator_values rows per delivery label (delivered, sample, synthetic)
+    data_labels: dict[str, int]
+    microdata_gaps: dict[str, list[Row]]
 
     def indicator(self, indicator_id: str) -> Row | None:
         return next((i for i in self.indicators if i["indicator_id"] == indicator_id), None)
@@ -144,6 +148,12 @@ def _load(con: duckdb.DuckDBPyConnection) -> ReportData:
         log=log,
         quality=quality,
         instruments=_instruments(con),
+        data_labels=dict(
+            con.execute(
+                "select data_label, count(*) from fct_indicator_values group by data_label"
+            ).fetchall()
+        ),
+        microdata_gaps=_microdata_gaps(con),
     )
 
 
@@ -152,7 +162,7 @@ def _charted_series(con, indicators: list[Row], chart_geos: list[str]) -> dict[s
         con,
         """
         select indicator_id, geo, geo_name_nl, geo_name_en, period, period_year, value, unit,
-               flags, is_series_break, is_sample
+               flags, is_series_break, is_sample, data_label
         from mart_indicator_series
         where breakdown = 'total' and value is not null and geo in ?
         order by indicator_id, period_year
@@ -189,6 +199,25 @@ def _charted_gaps(con) -> tuple[dict[str, list[Row]], dict[str, str]]:
         geo = "BE2" if per_geo.get("BE2") else "BE"
         gaps[indicator_id], used[indicator_id] = per_geo[geo], geo
     return gaps, used
+
+
+def _microdata_gaps(con) -> dict[str, list[Row]]:
+    """Flanders' microdata gaps of the latest year, per indicator (empty without a file)."""
+    rows = _rows(
+        con,
+        f"""
+        select g.*
+        from mart_microdata_gaps g
+        where g.geo = '{FOCUS}'
+          and g.year = (select max(year) from mart_microdata_gaps m
+                        where m.indicator_id = g.indicator_id)
+        order by g.indicator_id, g.breakdown, g.group_category
+        """,
+    )
+    out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        out[row["indicator_id"]].append(row)
+    return dict(out)
 
 
 def _instruments(con) -> tuple[list[str], list[tuple]] | None:

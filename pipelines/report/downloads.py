@@ -26,6 +26,7 @@ SERIES_COLUMNS = [
     "flags",
     "is_series_break",
     "is_sample",
+    "data_label",
 ]
 GAPS_COLUMNS = [
     "indicator_id",
@@ -44,8 +45,13 @@ GAPS_COLUMNS = [
     "group_flags",
     "reference_flags",
     "reliability",
+    "gap_base_year",
+    "gap_size_change",
+    "min_detectable_change_pp",
+    "gap_trend",
     "is_series_break",
     "is_sample",
+    "data_label",
 ]
 TARGET_COLUMNS = ["target_id", "framework", "kind", "geo", "target_level", "target_year", "unit"]
 REVISION_COLUMNS = [

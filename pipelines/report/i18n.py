@@ -23,7 +23,9 @@ UI: dict[str, dict[str, str]] = {
         "other_lang": "English",
         "published": "Publicatie van {time}",
         "sample": "SAMPLE DATA",
-        "sample_text": "Dit zijn verzonnen cijfers om het systeem te tonen. Het zijn geen officiële statistieken.",
+        "sample_text": "Dit is een demonstratie: {synthetic} cijfers zijn verzonnen (synthetisch){quoted}{delivered}. Gebruik de verzonnen cijfers niet.",
+        "sample_quoted": " en {n} cijfers zijn geciteerd uit de brondocumenten die ze vermelden (echte cijfers, maar niet door de producent aangeleverd)",
+        "sample_delivered": "; {n} cijfers zijn door de producent geleverd",
         "footer": "Gemaakt uit de gepubliceerde databank {db} (alleen lezen). Bron van de cijfers: Eurostat.",
         "no_data": "geen cijfers",
         "not_applicable": "n.v.t.",
@@ -40,7 +42,9 @@ UI: dict[str, dict[str, str]] = {
         "other_lang": "Nederlands",
         "published": "Publication of {time}",
         "sample": "SAMPLE DATA",
-        "sample_text": "These are made-up figures to demonstrate the system. They are not official statistics.",
+        "sample_text": "This is a demonstration: {synthetic} figures are made up (synthetic){quoted}{delivered}. Do not use the made-up figures.",
+        "sample_quoted": " and {n} figures are quoted from the source documents they cite (real figures, but not delivered by the producer)",
+        "sample_delivered": "; {n} figures were delivered by the producer",
         "footer": "Built from the published database {db} (read-only). Source of the figures: Eurostat.",
         "no_data": "no data",
         "not_applicable": "n/a",
@@ -239,3 +243,51 @@ def moment(value: datetime, lang: str) -> str:
     month = _MONTHS[lang].split()[value.month - 1]
     glue = " om " if lang == "nl" else ", "
     return f"{value.day} {month} {value.year}{glue}{value:%H:%M} UTC"
+
+
+# what a published figure is (fct_indicator_values.data_label)
+DATA_LABELS = {
+    "delivered": ("geleverd door de producent", "delivered by the producer"),
+    "sample": ("geciteerd uit een brondocument (SAMPLE)", "quoted from a source document (SAMPLE)"),
+    "synthetic": ("verzonnen (SAMPLE)", "made up (SAMPLE)"),
+}
+
+
+def sample_text(labels: dict[str, int], lang: str) -> str:
+    """The SAMPLE banner: how many figures are made up, quoted and delivered."""
+    count = lambda n: number(n, lang, 0)  # noqa: E731
+    quoted = ui(lang, "sample_quoted", n=count(labels["sample"])) if labels.get("sample") else ""
+    delivered = (
+        ui(lang, "sample_delivered", n=count(labels["delivered"]))
+        if labels.get("delivered")
+        else ""
+    )
+    return ui(
+        lang,
+        "sample_text",
+        synthetic=count(labels.get("synthetic", 0)),
+        quoted=quoted,
+        delivered=delivered,
+    )
+
+
+# categories of the microdata breakdowns (mart_microdata_gaps; provinces are geographies)
+MICRODATA_CATEGORIES = {
+    "M": ("mannen", "men"),
+    "F": ("vrouwen", "women"),
+    "Y15-19": ("15-19 jaar", "aged 15-19"),
+    "Y20-24": ("20-24 jaar", "aged 20-24"),
+    "Y25-34": ("25-34 jaar", "aged 25-34"),
+    "Y35-44": ("35-44 jaar", "aged 35-44"),
+    "Y45-54": ("45-54 jaar", "aged 45-54"),
+    "Y55-64": ("55-64 jaar", "aged 55-64"),
+    "Y65-74": ("65-74 jaar", "aged 65-74"),
+    "ED0-2": ("kortgeschoold (ISCED 0-2)", "low-educated (ISCED 0-2)"),
+    "ED3_4": ("middengeschoold (ISCED 3-4)", "medium-educated (ISCED 3-4)"),
+    "ED5-8": ("hooggeschoold (ISCED 5-8)", "high-educated (ISCED 5-8)"),
+    "NAT": ("geboren in België", "born in Belgium"),
+    "EU27_2020_FOR": ("geboren in een andere EU-lidstaat", "born in another EU member state"),
+    "NEU27_2020_FOR": ("geboren buiten de EU", "born outside the EU"),
+    "Y": ("met een handicap", "with a disability"),
+    "N": ("zonder handicap", "without a disability"),
+}

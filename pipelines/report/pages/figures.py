@@ -10,13 +10,40 @@ from pipelines.report.downloads import category_label
 from pipelines.report.markup import Raw, esc, table
 from pipelines.report.pages import common
 
+# gap trend code -> (Dutch, English), with the base year filled in
 GAP_TRENDS = {
-    "narrowing": ("kleiner geworden in vijf jaar", "narrowed over five years"),
-    "widening": ("groter geworden in vijf jaar", "widened over five years"),
-    "stable": ("stabiel over vijf jaar", "stable over five years"),
+    "narrowing": ("kleiner geworden sinds {year}", "narrowed since {year}"),
+    "widening": ("groter geworden sinds {year}", "widened since {year}"),
+    "no_clear_change": ("geen duidelijke verandering sinds {year}", "no clear change since {year}"),
     "not_comparable": (
-        "niet te vergelijken met vijf jaar eerder (breuk in de reeks)",
-        "not comparable with five years earlier (break in series)",
+        "niet te vergelijken met {year} (breuk in de reeks)",
+        "not comparable with {year} (break in series)",
+    ),
+}
+# why a change is (not) called a trend: mart_group_gaps / mart_microdata_gaps trend_basis
+TREND_BASIS = {
+    "min_detectable_change": (
+        "verandering {change}; een verandering kleiner dan {mdc} kan de steekproef alleen al geven",
+        "change {change}; sampling alone can move a gap by up to {mdc}",
+    ),
+    "standard_error": (
+        "verandering {change}, 95 %-marge {mdc}",
+        "change {change}, 95% margin {mdc}",
+    ),
+}
+# how a microdata gap's significance was judged (mart_microdata_gaps.significance_method)
+SIGNIFICANCE = {
+    "design_based": (
+        "standaardfouten volgens het steekproefontwerp (strata en PSU's)",
+        "standard errors from the sampling design (strata and PSUs)",
+    ),
+    "records_inflated_deff_kish": (
+        "standaardfouten per record, vergroot met het design-effect van Kish (ruwe benadering)",
+        "standard errors per record, inflated by Kish's design effect (a rough approximation)",
+    ),
+    "not_assessed": (
+        "niet beoordeeld: het bestand heeft geen strata en PSU's, de standaardfouten zouden te klein zijn",
+        "not assessed: the file has no strata and PSUs, so its standard errors would be too small",
     ),
 }
 RELIABILITY = {
@@ -168,6 +195,92 @@ def _targets(data: ReportData, ind: Row, lang: str) -> tuple[list[charts.Target]
     return marks, legend
 
 
+def gap_trend_text(row: Row, lang: str) -> str:
+    """'no clear change since 2019 (change -2.0 pp; sampling alone can move a gap by up to
+    2.5 pp)': the trend and the uncertainty it was judged against."""
+    if not row.get("gap_trend"):
+        return ""
+    text = i18n.pick(GAP_TRENDS[row["gap_trend"]], lang).format(year=row["gap_base_year"])
+    basis = row.get("trend_basis")
+    if row["gap_trend"] == "not_comparable" or basis not in TREND_BASIS:
+        return text
+    margin = (
+        row["min_detectable_change_pp"]
+        if basis == "min_detectable_change"
+        else 1.959964 * row["gap_change_se"]
+    )
+    detail = i18n.pick(TREND_BASIS[basis], lang).format(
+        change=i18n.value_text(row["gap_size_change"], "pp", lang),
+        mdc=i18n.value_text(margin, "pp", lang),
+    )
+    return f"{text} ({detail})"
+
+
+def microdata_gaps_table(data: ReportData, ind: Row, lang: str) -> Raw | None:
+    """Flanders' gaps computed from microdata (latest year): each with its 95% interval,
+    whether it is significant and on what basis, its trend and reliability."""
+    rows = data.microdata_gaps.get(ind["indicator_id"], [])
+    if not rows:
+        return None
+    year, file = rows[0]["year"], rows[0]["source_file"] or ""
+    synthetic = any(r["is_synthetic"] for r in rows)
+    pp = lambda v: i18n.value_text(v, "pp", lang)  # noqa: E731
+    body = []
+    for r in rows:
+        group = _micro_label(data, r["breakdown"], r["group_category"], lang)
+        ref = _micro_label(data, r["breakdown"], r["reference_category"], lang)
+        basis = i18n.pick(SIGNIFICANCE[r["significance_method"]], lang)
+        if r["gap_pp"] is None:
+            interval = significant = ""
+        elif r["is_significant"] is None:
+            interval, significant = "–", basis
+        else:
+            interval = f"{pp(r['gap_ci_low'])} … {pp(r['gap_ci_high'])}"
+            yes_no = i18n.pick(("ja", "yes") if r["is_significant"] else ("nee", "no"), lang)
+            significant = f"{yes_no} ({basis})"
+        body.append(
+            (
+                f"{group}{i18n.pick((' tegenover ', ' vs '), lang)}{ref}",
+                pp(r["gap_pp"]),
+                interval,
+                significant,
+                gap_trend_text(r, lang),
+                i18n.pick(RELIABILITY.get(r["reliability"], (r["reliability"],) * 2), lang),
+            )
+        )
+    caption = i18n.pick(
+        (
+            f"Verschillen uit microdata, Vlaanderen {year} (bestand {file}"
+            + (", SYNTHETISCH: verzonnen personen" if synthetic else "")
+            + "), met 95 %-betrouwbaarheidsinterval",
+            f"Gaps from microdata, Flanders {year} (file {file}"
+            + (", SYNTHETIC: made-up persons" if synthetic else "")
+            + "), with 95% confidence interval",
+        ),
+        lang,
+    )
+    head = [
+        i18n.pick(pair, lang)
+        for pair in (
+            ("Groep", "Group"),
+            ("Verschil", "Gap"),
+            ("95 %-interval", "95% interval"),
+            ("Significant?", "Significant?"),
+            ("Trend", "Trend"),
+            ("Betrouwbaarheid", "Reliability"),
+        )
+    ]
+    return table(caption, head, body)
+
+
+def _micro_label(data: ReportData, breakdown: str, code: str, lang: str) -> str:
+    if breakdown == "region" or code in data.geos:
+        return common.geo_name(data, code, lang, short=True)
+    if code == "total":
+        return i18n.pick(("iedereen", "everyone"), lang)
+    return i18n.pick(i18n.MICRODATA_CATEGORIES.get(code, (code, code)), lang)
+
+
 def gaps_figure(data: ReportData, ind: Row, lang: str) -> Raw | None:
     """The gaps between groups (percentage points), with their five-year trend."""
     ind_id = ind["indicator_id"]
@@ -202,7 +315,7 @@ def gaps_figure(data: ReportData, ind: Row, lang: str) -> Raw | None:
             )
         )
         last = points[-1]
-        trend = i18n.pick(GAP_TRENDS[last["gap_trend"]], lang) if last["gap_trend"] else ""
+        trend = gap_trend_text(last, lang)
         reliability = i18n.pick(
             RELIABILITY.get(last["reliability"], (last["reliability"],) * 2), lang
         )

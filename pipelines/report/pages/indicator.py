@@ -80,8 +80,11 @@ def _chart_section(data: ReportData, ind: Row, lang: str, path: str) -> Raw:
 def _gaps_section(data: ReportData, ind: Row, lang: str) -> Raw:
     heading = i18n.pick(("Verschillen tussen groepen", "Gaps between groups"), lang)
     figure = figures.gaps_figure(data, ind, lang)
+    micro = figures.microdata_gaps_table(data, ind, lang)
     parts = [f'<section aria-labelledby="gaps"><h2 id="gaps">{esc(heading)}</h2>']
-    if figure is None:
+    if figure is None and micro is not None:
+        pass  # only the microdata table below
+    elif figure is None:
         parts.append(
             str(
                 common.p(
@@ -116,6 +119,8 @@ def _gaps_section(data: ReportData, ind: Row, lang: str) -> Raw:
                 ind["indicator_id"], lang, routes.indicator(ind["indicator_id"], lang), "gaps"
             )
         )
+    if micro is not None:
+        parts.append(str(micro))
     parts.append("</section>")
     return Raw("\n".join(parts))
 
