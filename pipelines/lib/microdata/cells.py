@@ -112,7 +112,6 @@ def _labels() -> str:
     )
 
 
-_CATEGORIES = ", ".join(DIMS)
 _CELL = "ind, year, geo, breakdown, category"
 
 
@@ -121,8 +120,9 @@ def _on(left: str, right: str, columns: str = _CELL) -> str:
 
 
 def scan_steps(design: bool) -> list[Step]:
-    """The pass over the records: `flagged` (numbered categories, indicator flags, respondent
-    signatures) and `finest` (sums at the finest level, with the rows breaking a rule)."""
+    """The pass over the records: `flagged` (the signature of each record's province and
+    categories, indicator flags) and `finest` (sums per year, PSU and signature, with the rows
+    breaking a rule)."""
     numbers = ", ".join(f"{sql} as {name}" for name, (sql, _) in BREAKDOWNS.items())
     flags = ", ".join(
         f"case when ({i.denominator}) then 1 else 0 end as d{k}, "
@@ -130,16 +130,15 @@ def scan_steps(design: bool) -> list[Step]:
         for k, i in enumerate(INDICATORS)
     )
     unit = "strata, psu" if design else "'-' as strata, '-' as psu"
-    in_any = " or ".join(f"d{k} = 1" for k in _K)
-    signature = f"case when {in_any} then {_signature()} end as sig"
     flagged = f"""
-select n.*, {signature}
+select person_id, year, quarter, weight, bad, strata, psu, {_signature()} as sig,
+    {", ".join(f"d{k}, y{k}" for k in _K)}
 from (
     select person_id, year, quarter, weight, case when bad then 1 else 0 end as bad,
         {REGION_NUMBER} as region, {unit}, {numbers}, {flags}
     from checked
 ) n"""
-    keys = f"year, strata, psu, region, {_CATEGORIES}"
+    keys = "year, strata, psu, sig"
     quarters = ", ".join(
         f"max(case when quarter = {q} then 1 else 0 end) as q{q}" for q in range(1, 5)
     )
@@ -160,10 +159,7 @@ def cell_steps(design: bool) -> list[Step]:
     docs/microdata.md for the respondent counts and the variance formulas)."""
     steps = [
         Step("person_years", _person_years()),
-        Step(
-            "categories",
-            f"select distinct year, region, {_CATEGORIES}, {_signature()} as sig from finest",
-        ),
+        Step("categories", _categories()),
         Step("stable", _stable()),
         Step("stable_cells", _stable_cells()),
         Step("unstable_rows", _unstable_rows()),
@@ -188,6 +184,19 @@ def cell_steps(design: bool) -> list[Step]:
         ]
     steps.append(Step("cells", _cells(design)))
     return steps
+
+
+def _categories() -> str:
+    """Every signature with its province and category numbers (null: not stated)."""
+    ranges = {"region": range(1, len(REGIONS) + 1)} | {
+        d: range(0, len(codes) + 1) for d, (_, codes) in BREAKDOWNS.items()
+    }
+    numbers = " cross join ".join(
+        f"({' union all '.join(f'select {n} as {name}' for n in values)}) {name}_n"
+        for name, values in ranges.items()
+    )
+    stated = ", ".join(f"case when {d} > 0 then {d} end as {d}" for d in DIMS)
+    return f"select region, {stated}, {_signature()} as sig from {numbers}"
 
 
 def _person_years() -> str:
@@ -216,7 +225,7 @@ from (
     from (
         select year, person_id, min(sig) as lo, max(sig) as hi, {weights}
         from flagged
-        where sig is not null
+        where {" or ".join(f"d{k} = 1" for k in _K)}
         group by year, person_id
     ) p
 ) q
@@ -242,7 +251,7 @@ select ind, year, {_labels()}, sum(persons) as n_stable, sum(persons_y) as ny_st
 from (
     select s.ind, s.year, s.persons, s.persons_y, s.persons_n, s.pwy, s.pwn, c.region, {", ".join(f"c.{d}" for d in DIMS)}
     from stable s
-    join categories c on c.year = s.year and c.sig = s.sig
+    join categories c on c.sig = s.sig
 ) j
 group by grouping sets ({_sets(["ind", "year"])})"""
 
@@ -251,8 +260,7 @@ def _unstable_rows() -> str:
     """The records of unstable person-years (one more pass over the file, joined to a short
     list of person-years)."""
     columns = ", ".join(
-        ["f.year", "f.person_id", "f.region", *(f"f.{d}" for d in DIMS)]
-        + [f"f.d{k}, f.y{k}, u.pwy{k}, u.pwn{k}" for k in _K]
+        ["f.year", "f.person_id", "f.sig"] + [f"f.d{k}, f.y{k}, u.pwy{k}, u.pwn{k}" for k in _K]
     )
     return f"""
 select {columns}
@@ -265,12 +273,15 @@ join (
 
 def _unstable_distinct() -> str:
     parts = [
-        f"""select {k} as ind, year, person_id, region, {_CATEGORIES}, y{k} as y,
+        f"""select {k} as ind, year, person_id, sig, y{k} as y,
             case when y{k} = 1 then pwy{k} else pwn{k} end as pw
         from unstable_rows where d{k} = 1"""
         for k in _K
     ]
-    return f"select distinct * from ({' union all '.join(parts)}) u"
+    return f"""
+select u.ind, u.year, u.person_id, u.y, u.pw, c.region, {", ".join(f"c.{d}" for d in DIMS)}
+from (select distinct * from ({" union all ".join(parts)}) p) u
+join categories c on c.sig = u.sig"""
 
 
 def _unstable_cells() -> str:
@@ -287,9 +298,10 @@ group by grouping sets ({_sets(["ind", "year"])})"""
 def _unit_cells(design: bool) -> str:
     """Sums per cell and primary sampling unit (per cell only without a design)."""
     parts = [
-        f"""select {k} as ind, year, strata, psu, region, {_CATEGORIES}, rec{k} as rec,
-            w{k} as w, a{k} as a, ww{k} as ww, wwy{k} as wwy
-        from finest where rec{k} > 0"""
+        f"""select {k} as ind, f.year, f.strata, f.psu, c.region,
+            {", ".join(f"c.{d}" for d in DIMS)}, f.rec{k} as rec, f.w{k} as w, f.a{k} as a,
+            f.ww{k} as ww, f.wwy{k} as wwy
+        from finest f join categories c on c.sig = f.sig where f.rec{k} > 0"""
         for k in _K
     ]
     unit = ["strata", "psu"] if design else []
