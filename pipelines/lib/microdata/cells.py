@@ -121,8 +121,8 @@ def _on(left: str, right: str, columns: str = _CELL) -> str:
 
 def scan_steps(design: bool) -> list[Step]:
     """The pass over the records: `flagged` (the signature of each record's province and
-    categories, indicator flags) and `finest` (sums per year, PSU and signature, with the rows
-    breaking a rule)."""
+    categories, indicator flags) and `finest` (records, weights and squared weights per year,
+    PSU, signature and indicator flags, with the rows breaking a rule)."""
     numbers = ", ".join(f"{sql} as {name}" for name, (sql, _) in BREAKDOWNS.items())
     flags = ", ".join(
         f"case when ({i.denominator}) then 1 else 0 end as d{k}, "
@@ -138,17 +138,11 @@ from (
         {REGION_NUMBER} as region, {unit}, {numbers}, {flags}
     from checked
 ) n"""
-    keys = "year, strata, psu, sig"
-    quarters = ", ".join(
-        f"max(case when quarter = {q} then 1 else 0 end) as q{q}" for q in range(1, 5)
-    )
-    sums = ", ".join(
-        f"sum(d{k}) as rec{k}, sum(d{k} * weight) as w{k}, sum(y{k} * weight) as a{k}, "
-        f"sum(d{k} * weight * weight) as ww{k}, sum(y{k} * weight * weight) as wwy{k}"
-        for k in _K
-    )
+    # the indicator flags are keys: three sums serve every indicator (cheaper than ten)
+    keys = ", ".join(["year, strata, psu, sig", *(f"d{k}, y{k}" for k in _K)])
     finest = f"""
-select {keys}, count(*) as n_rows, sum(bad) as bad_rows, {quarters}, {sums}
+select {keys}, count(*) as n_rows, sum(bad) as bad_rows, sum(weight) as sw,
+    sum(weight * weight) as sww
 from flagged
 group by {keys}"""
     return [Step("flagged", flagged, view=True), Step("finest", finest)]
@@ -169,8 +163,7 @@ def cell_steps(design: bool) -> list[Step]:
         Step("cell_sums", _cell_sums()),
         Step(
             "quarters",
-            "select year, q1 + q2 + q3 + q4 as n_quarters from (select year, max(q1) as q1, "
-            "max(q2) as q2, max(q3) as q3, max(q4) as q4 from finest group by year) q",
+            "select year, count(distinct quarter) as n_quarters from flagged group by year",
         ),
     ]
     if design:
@@ -299,9 +292,13 @@ def _unit_cells(design: bool) -> str:
     """Sums per cell and primary sampling unit (per cell only without a design)."""
     parts = [
         f"""select {k} as ind, f.year, f.strata, f.psu, c.region,
-            {", ".join(f"c.{d}" for d in DIMS)}, f.rec{k} as rec, f.w{k} as w, f.a{k} as a,
-            f.ww{k} as ww, f.wwy{k} as wwy
-        from finest f join categories c on c.sig = f.sig where f.rec{k} > 0"""
+            {", ".join(f"c.{d}" for d in DIMS)}, f.rec, f.w, f.a, f.ww, f.wwy
+        from (
+            select year, strata, psu, sig, sum(n_rows) as rec, sum(sw) as w,
+                sum(y{k} * sw) as a, sum(sww) as ww, sum(y{k} * sww) as wwy
+            from finest where d{k} = 1 group by year, strata, psu, sig
+        ) f
+        join categories c on c.sig = f.sig"""
         for k in _K
     ]
     unit = ["strata", "psu"] if design else []
