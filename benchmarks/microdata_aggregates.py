@@ -44,7 +44,7 @@ def _label(rows: int) -> str:
     return f"{rows / 1e6:g}M rows"
 
 
-def _ours(session: Session, path: Path, out: Path) -> tuple[Run, dict]:
+def _measured(session: Session, path: Path, out: Path) -> tuple[Run, dict]:
     worker = [sys.executable, "-m", "benchmarks.microdata_aggregates", "--ours"]
     run = measure([*worker, str(path), str(out)], env=session.env(), timeout=7200)
     run.check(f"DuckDB on {path.name}")
@@ -68,7 +68,7 @@ def run(session: Session) -> list[Figure]:
                 )
             )
     out = session.fresh("microdata")
-    runs = {rows: _ours(session, files[rows], out / f"ours_{rows}.parquet") for rows in sizes}
+    runs = {rows: _measured(session, files[rows], out / f"ours_{rows}.parquet") for rows in sizes}
 
     worker = [sys.executable, "-m", "benchmarks.microdata_aggregates"]
     pandas = measure(
@@ -109,14 +109,8 @@ def run(session: Session) -> list[Figure]:
             peak_mb=ours.peak_mb,
             cpu_s=ours.cpu_s,
         ),
-        Figure(
-            f"cells suppressed ({label})",
-            float(info["suppressed"]),
-            unit="cells",
-            note=", ".join(f"{rule} {n}" for rule, n in info["by_rule"].items())
-            + f" of {info['cells']} cells; {info['rounds']} round(s) of secondary suppression",
-        ),
     ]
+    figures += [_suppressed(rows, runs[rows][1]) for rows in sizes]
     for rows in sizes:
         if rows == compared:
             continue
@@ -159,6 +153,17 @@ def run(session: Session) -> list[Figure]:
             ),
         ]
     return figures
+
+
+def _suppressed(rows: int, info: dict) -> Figure:
+    """How many cells each disclosure rule suppressed in the file of `rows` rows."""
+    return Figure(
+        f"cells suppressed ({_label(rows)})",
+        float(info["suppressed"]),
+        unit="cells",
+        note=", ".join(f"{rule} {n}" for rule, n in info["by_rule"].items())
+        + f" of {info['cells']} cells; {info['rounds']} round(s) of secondary suppression",
+    )
 
 
 def _same_cells(ours: Path, pandas: Path) -> str:
