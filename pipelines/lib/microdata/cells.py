@@ -123,21 +123,6 @@ def scan_steps(design: bool) -> list[Step]:
     """The pass over the records: `flagged` (the signature of each record's province and
     categories, indicator flags) and `finest` (records, weights and squared weights per year,
     PSU, signature and indicator flags, with the rows breaking a rule)."""
-    numbers = ", ".join(f"{sql} as {name}" for name, (sql, _) in BREAKDOWNS.items())
-    flags = ", ".join(
-        f"case when ({i.denominator}) then 1 else 0 end as d{k}, "
-        f"case when ({i.denominator}) and ({i.numerator}) then 1 else 0 end as y{k}"
-        for k, i in enumerate(INDICATORS)
-    )
-    unit = "strata, psu" if design else "'-' as strata, '-' as psu"
-    flagged = f"""
-select person_id, year, quarter, weight, bad, strata, psu, {_signature()} as sig,
-    {", ".join(f"d{k}, y{k}" for k in _K)}
-from (
-    select person_id, year, quarter, weight, case when bad then 1 else 0 end as bad,
-        {REGION_NUMBER} as region, {unit}, {numbers}, {flags}
-    from checked
-) n"""
     # the indicator flags are keys: three sums serve every indicator (cheaper than ten)
     keys = ", ".join(["year, strata, psu, sig", *(f"d{k}, y{k}" for k in _K)])
     finest = f"""
@@ -145,7 +130,26 @@ select {keys}, count(*) as n_rows, sum(bad) as bad_rows, sum(weight) as sw,
     sum(weight * weight) as sww
 from flagged
 group by {keys}"""
-    return [Step("flagged", flagged, view=True), Step("finest", finest)]
+    return [Step("flagged", _flagged("checked", design), view=True), Step("finest", finest)]
+
+
+def _flagged(source: str, design: bool) -> str:
+    """Each record of `source` (typed schema columns) with its signature and indicator flags."""
+    numbers = ", ".join(f"{sql} as {name}" for name, (sql, _) in BREAKDOWNS.items())
+    flags = ", ".join(
+        f"case when ({i.denominator}) then 1 else 0 end as d{k}, "
+        f"case when ({i.denominator}) and ({i.numerator}) then 1 else 0 end as y{k}"
+        for k, i in enumerate(INDICATORS)
+    )
+    unit = "strata, psu" if design else "'-' as strata, '-' as psu"
+    return f"""
+select person_id, year, quarter, weight, bad, strata, psu, {_signature()} as sig,
+    {", ".join(f"d{k}, y{k}" for k in _K)}
+from (
+    select person_id, year, quarter, weight, case when bad then 1 else 0 end as bad,
+        {REGION_NUMBER} as region, {unit}, {numbers}, {flags}
+    from {source}
+) n"""
 
 
 def cell_steps(design: bool) -> list[Step]:
@@ -156,7 +160,7 @@ def cell_steps(design: bool) -> list[Step]:
         Step("categories", _categories()),
         Step("stable", _stable()),
         Step("stable_cells", _stable_cells()),
-        Step("unstable_rows", _unstable_rows()),
+        Step("unstable_rows", _unstable_rows(design)),
         Step("unstable_distinct", _unstable_distinct()),
         Step("unstable_cells", _unstable_cells()),
         Step("unit_cells", _unit_cells(design)),
@@ -249,19 +253,24 @@ from (
 group by grouping sets ({_sets(["ind", "year"])})"""
 
 
-def _unstable_rows() -> str:
-    """The records of unstable person-years (one more pass over the file, joined to a short
-    list of person-years)."""
+def _unstable_rows(design: bool) -> str:
+    """The records of unstable person-years: one more pass over the file, joined to the
+    short list of those person-years before anything is computed per record."""
     columns = ", ".join(
         ["f.year", "f.person_id", "f.sig"] + [f"f.d{k}, f.y{k}, u.pwy{k}, u.pwn{k}" for k in _K]
     )
-    return f"""
-select {columns}
-from flagged f
-join (
+    unstable = f"""(
     select year, person_id, {", ".join(f"pwy{k}, pwn{k}" for k in _K)}
     from person_years where person_id is not null
-) u on u.year = f.year and u.person_id = f.person_id"""
+)"""
+    records = f"""(
+    select c.* from checked c
+    join {unstable} i on i.year = c.year and i.person_id = c.person_id
+) r"""
+    return f"""
+select {columns}
+from ({_flagged(records, design)}) f
+join {unstable} u on u.year = f.year and u.person_id = f.person_id"""
 
 
 def _unstable_distinct() -> str:
