@@ -287,14 +287,31 @@ join categories c on c.sig = u.sig"""
 
 
 def _unstable_cells() -> str:
-    return f"""
-select ind, year, {_labels()},
-    count(distinct person_id) as n_unstable,
-    count(distinct case when y = 1 then person_id end) as ny_unstable,
-    count(distinct case when y = 0 then person_id end) as nn_unstable,
-    max(case when y = 1 then pw end) as mpy_unstable, max(case when y = 0 then pw end) as mpn_unstable
-from unstable_distinct
-group by grouping sets ({_sets(["ind", "year"])})"""
+    """Distinct persons per cell, one grouping per cell kind: first one row per person and
+    cell (cheaper than count(distinct) within grouping sets), then the cell's counts."""
+    parts = []
+    for geo in ([], ["region"]):
+        for dim in [None, *DIMS]:
+            keys = [*geo, *([dim] if dim else [])]
+            geo_sql = _case("region", REGIONS) if geo else f"'{FLANDERS}'"
+            category = (
+                f"coalesce({_case(dim, BREAKDOWNS[dim][1])}, '{NOT_STATED}')" if dim else "'total'"
+            )
+            by = ", ".join(["ind", "year", "person_id", *keys])
+            parts.append(
+                f"""select ind, year, {geo_sql} as geo, '{dim or "total"}' as breakdown,
+                    {category} as category, count(*) as n_unstable, sum(ymax) as ny_unstable,
+                    sum(1 - ymin) as nn_unstable, max(pwy) as mpy_unstable,
+                    max(pwn) as mpn_unstable
+                from (
+                    select {by}, max(y) as ymax, min(y) as ymin,
+                        max(case when y = 1 then pw end) as pwy,
+                        max(case when y = 0 then pw end) as pwn
+                    from unstable_distinct group by {by}
+                ) p
+                group by {", ".join(["ind", "year", *keys])}"""
+            )
+    return " union all ".join(parts)
 
 
 def _unit_cells(design: bool) -> str:
