@@ -80,7 +80,9 @@ def test_summary_counts_the_cells_each_rule_suppressed(microdata_run):
     assert counts, line
     total, minimum, attribute, dominance, secondary = map(int, counts.groups())
     assert minimum > 0 and secondary > 0
-    assert max(minimum, attribute, dominance) <= total <= minimum + attribute + dominance + secondary
+    assert (
+        max(minimum, attribute, dominance) <= total <= minimum + attribute + dominance + secondary
+    )
 
 
 def test_significance_rests_on_the_design_and_the_report_says_so(microdata_run):
@@ -102,7 +104,7 @@ def test_significance_rests_on_the_design_and_the_report_says_so(microdata_run):
         con.close()
     assert methods == [("linearised_strata_psu", "design_based")]  # the file has strata, PSUs
     assert unassessed == 0
-    page = (home / "published" / "report" / "en" / "indicator" / "employment_rate_20_64.html")
+    page = home / "published" / "report" / "en" / "indicator" / "employment_rate_20_64.html"
     html = page.read_text(encoding="utf-8")
     assert f"Gaps from microdata, Flanders 2023 (file {file.name}, SYNTHETIC" in html
     assert shown > 0
