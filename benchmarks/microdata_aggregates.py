@@ -7,7 +7,9 @@ subprocess, whose peak resident memory (ru_maxrss) is measured.
 Baselines in the same run: a pandas groupby implementation of the same cells on the 10M file
 (checked equal cell by cell, before disclosure control), and for the 100M file the 10M run
 (cost per row should be flat or falling). Goals: 10M <= 10 s and >= 5x faster than pandas;
-100M <= 120 s with peak memory <= 4 GB. Quick mode: 1M rows only, against pandas."""
+100M <= 120 s with peak memory <= 4 GB; CPU time per row at 100M <= that at 10M (CPU time:
+less sensitive than wall time to the other work on this shared machine). Quick mode: 1M rows
+only, against pandas."""
 
 from __future__ import annotations
 
@@ -140,16 +142,16 @@ def run(session: Session) -> list[Figure]:
                 note=f"memory_limit {big_info['memory_limit']}, spilling to a temporary folder",
             ),
             Figure(
-                "cost per row, 100M rows",
-                1e6 * big.wall_s / 100_000_000,
+                "cost per row (CPU), 100M rows",
+                1e6 * big.cpu_s / 100_000_000,
                 unit="us/row",
-                baseline=f"cost per row, {label}",
-                baseline_value=1e6 * ours.wall_s / compared,
+                baseline=f"the same, {label}",
+                baseline_value=1e6 * ours.cpu_s / compared,
                 goal=Goal("max_ratio", 1.0),
                 cpu_s=big.cpu_s,
                 baseline_cpu_s=ours.cpu_s,
-                note=f"CPU per row {1e6 * big.cpu_s / 1e8:.2f} us vs "
-                f"{1e6 * ours.cpu_s / compared:.2f} us ({label}); flat or falling = ratio <= 1",
+                note=f"wall per row {1e6 * big.wall_s / 1e8:.2f} us vs "
+                f"{1e6 * ours.wall_s / compared:.2f} us ({label}); flat or falling = ratio <= 1",
             ),
         ]
     return figures
