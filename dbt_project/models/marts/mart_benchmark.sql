@@ -89,6 +89,11 @@ final as (
             when classified.z_change is null then 'no value for the previous year'
             when classified.z_level is null then 'member states do not differ'
         end as not_classified_reason,
+        case
+            when classified.n_members < 2 then 'too_few_members'
+            when classified.z_change is null then 'no_previous_year'
+            when classified.z_level is null then 'members_equal'
+        end as not_classified_reason_code,
         neighbours.value_nl,
         neighbours.value_de,
         neighbours.value_fr,

@@ -109,7 +109,24 @@ judged as (
             when kind <> 'direction' and ratio is null then 'required growth rate is zero or undefined'
             when break_year is not null
                 then 'trend measured from ' || base_year_used || ', after the series break in ' || break_year
-        end as reason
+        end as reason,
+        -- the same cases as a code of registry/vocabulary.yaml (progress_reasons); the report
+        -- fills its Dutch or English template from this row's columns
+        case
+            when kind = 'requested' then 'target_requested'
+            when latest_value is null then 'no_value_for_geo'
+            when kind in ('level', 'count_change') and target_met then null
+            when kind in ('level', 'count_change') and target_year_passed then 'target_year_passed'
+            when kind = 'count_change' and target_base_value is null then 'no_target_base_value'
+            when kind = 'count_change' and break_year is not null then 'count_break_after_base'
+            when base_year_used is null then 'no_value_since_base_year'
+            when base_year_used >= latest_year and break_year is not null
+                then 'too_few_points_after_break'
+            when base_year_used >= latest_year then 'too_few_points'
+            when observed_cagr is null then 'growth_undefined'
+            when kind <> 'direction' and ratio is null then 'required_growth_undefined'
+            when break_year is not null then 'measured_after_break'
+        end as reason_code
     from rated
     cross join settings
 ),
@@ -152,6 +169,7 @@ final as (
             else 'niet beoordeelbaar'
         end as verdict_nl,
         reason,
+        reason_code,
         citation
     from judged
 )
