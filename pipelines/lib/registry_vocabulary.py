@@ -8,6 +8,7 @@ codes of delivery columns that name a list) has an entry.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from pipelines.lib.registry import Registry
 
 Vocabulary = dict[str, dict[str, dict[str, Any]]]  # list -> code -> entry
+AGE_RANGE = re.compile(r"\d+-\d+|\d+\+")  # "20-64", "65+": written as years, no label needed
 
 
 def index_vocabulary(doc: dict[str, Any], error: type[Exception]) -> Vocabulary:
@@ -64,6 +66,8 @@ def check_vocabulary_usage(reg: Registry, error: type[Exception]) -> None:
         _need(voc, "surveys", [ind["survey"]], where, error)
         _need(voc, "reference_periods", [ind["reference_period"]], where, error)
         _need(voc, "breakdowns", [b["id"] for b in ind.get("breakdowns", [])], where, error)
+        if not AGE_RANGE.fullmatch(ind["age_band"]):
+            _need(voc, "age_bands", [ind["age_band"]], where, error)
     for tgt_id, tgt in reg.targets.items():
         where = f"targets.yaml: target {tgt_id!r}"
         _need(voc, "frameworks", [tgt["framework"]], where, error)
@@ -83,11 +87,12 @@ def check_vocabulary_usage(reg: Registry, error: type[Exception]) -> None:
         _need(voc, "income_reference", [dataset.get("income_reference", "same_year")], where, error)
     for code, delivery in reg.deliveries.items():
         for column in delivery.columns:
-            if "vocabulary" in column:
+            lists = column.get("vocabulary", [])
+            for name in [lists] if isinstance(lists, str) else lists:
                 where = f"deliveries/{code}.yaml: column {column['name']!r}"
-                if column["vocabulary"] not in voc:
-                    raise error(f"{where}: unknown vocabulary list {column['vocabulary']!r}")
-                _need(voc, column["vocabulary"], column["codes"], where, error)
+                if name not in voc:
+                    raise error(f"{where}: unknown vocabulary list {name!r}")
+                _need(voc, name, column["codes"], where, error)
 
 
 def _need(voc: Vocabulary, name: str, codes: Iterable[str], where: str, error) -> None:
