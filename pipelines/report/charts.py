@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.report import labels as lbl
 from pipelines.report.markup import Raw, esc
@@ -34,8 +34,8 @@ class Size:
     font: float
 
 
-WIDE = Size("wide", 760, 380, 64, 130, 40, 40, 13)
-NARROW = Size("narrow", 400, 330, 46, 92, 40, 36, 13)
+WIDE = Size("wide", 760, 380, 64, 140, 40, 40, 13)
+NARROW = Size("narrow", 400, 330, 46, 110, 40, 36, 12)
 
 # colour (>= 4.5:1 on white), dash pattern, line width; style 0 is the focus series
 STYLES = [
@@ -134,6 +134,9 @@ def line_chart(
     if x0 == x1:
         x0, x1 = x0 - 1, x1 + 1
     ticks = nice_ticks(min(ys), max(ys)) if ys else [0.0, 1.0]
+    widest = max(lbl.text_width(fmt(t), size.font) for t in ticks)
+    if widest + 12 > size.left:  # long axis numbers (12,500): a wider left margin
+        size = replace(size, left=math.ceil(widest + 12))
     frame = _Frame(size, x0, x1, ticks[0], ticks[-1])
     parts = [
         f'<svg class="chart chart-{size.name}" id="{chart_id}" viewBox="0 0 {size.width} '
@@ -175,7 +178,7 @@ def _grid(ticks, frame: _Frame, fmt) -> str:
         years.append(frame.x1)
     for year in years:
         out.append(
-            f'<text x="{frame.sx(year)}" y="{s.height - s.bottom + 18}" text-anchor="middle">'
+            f'<text x="{frame.sx(year)}" y="{s.height - s.bottom + s.font + 8}" text-anchor="middle">'
             f"{year}</text>"
         )
     out.append("</g>")
@@ -189,14 +192,14 @@ def _breaks(breaks: Sequence[int], frame: _Frame, label: str) -> list[str]:
     for year in sorted(set(breaks)):
         x = frame.sx(year)
         text = f"{label} {year}"
-        width = lbl.text_width(text, s.font * 0.9)
+        width = lbl.text_width(text, s.font)
         left = x - width / 2
         row = next((i for i, edge in enumerate(rows) if left > edge + 4), None)
         if row is None:
             rows.append(0.0)
             row = len(rows) - 1
         rows[row] = left + width
-        y = s.top - 8 - row * (s.font + 1)
+        y = s.top - 8 - row * (s.font + 4)
         out.append(
             f'<g class="break-line" aria-hidden="true"><line x1="{x}" x2="{x}" y1="{y + 3}" '
             f'y2="{s.height - s.bottom}"/><text x="{x}" y="{y}" text-anchor="middle">'
@@ -282,7 +285,9 @@ def _labels(lines: Sequence[Line], targets: Sequence[Target], frame: _Frame, fmt
             x = column_x
         text = f"{t.label} {fmt(t.level)}"
         key = f"target:{i}"
-        wanted.append(lbl.Label(key, x, frame.sy(t.level), lbl.text_width(text, font, True)))
+        width = lbl.text_width(text, font, True)
+        x = min(x, s.width - 3 - width)  # inside the chart; joins the series' column if need be
+        wanted.append(lbl.Label(key, x, frame.sy(t.level), width))
         info[key] = (text, TARGET_COLOUR, "600", x - 9, frame.sy(t.level))
     placed = lbl.place(wanted, height, s.top - 2 + height / 2, s.height - s.bottom)
     boxes = [(p.x, p.y - height / 2, p.x + p.width, p.y + height / 2) for p in placed]
@@ -308,7 +313,7 @@ def _flag_marks(lines: Sequence[Line], frame: _Frame, taken: list[tuple]) -> lis
     """The flag letters of the focus series above its points (below, or right, when
     above is taken by a label; left out when no place is free: the marker is still hollow)."""
     s = frame.size
-    size = s.font * 0.9
+    size = s.font
     out = []
     for line in lines:
         colour = STYLES[line.style % len(STYLES)][0]

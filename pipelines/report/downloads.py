@@ -93,7 +93,7 @@ def category_label(
 ) -> tuple[str, str]:
     """Dutch and English label of a breakdown category ('total' is the headline series)."""
     if code == "total":
-        return ("hoofdindicator", "headline indicator")
+        return ("iedereen (totaal)", "everyone (total)")
     return data.categories.get((indicator_id, breakdown, code), (code, code))
 
 

@@ -268,8 +268,8 @@ def test_confidence_intervals_are_drawn_where_the_data_has_them():
 
 def test_narrow_charts_keep_text_readable_at_400_px():
     """The narrow chart is 400 units wide: on a 400 px phone (about 376 px of content) its
-    text is drawn at 13 x 376/400 px, above 12 px; the wide one would shrink below 7 px."""
-    assert charts.NARROW.font * 376 / charts.NARROW.width >= 12
+    text is drawn at 12 x 376/400 px, above 11 px; the wide one would shrink below 7 px."""
+    assert charts.NARROW.font * 376 / charts.NARROW.width >= 11
     assert charts.WIDE.font * 376 / charts.WIDE.width < 7
 
 

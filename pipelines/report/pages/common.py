@@ -167,7 +167,8 @@ def verdict_direction(row: Row) -> int:
 
 
 def disagreement(fmt: Fmt, row: Row, latest: Row | None, direction: str | None, geo: str) -> str:
-    """A sentence when the verdict's window and the latest change point different ways."""
+    """A sentence when the verdict's window and the latest change point different ways
+    (`geo` empty: the sentence follows one about that area and does not name it again)."""
     moved = verdict_direction(row)
     code = trend_code(latest, direction)
     if not moved or code in (None, "stable") or latest is None:
@@ -183,12 +184,13 @@ def disagreement(fmt: Fmt, row: Row, latest: Row | None, direction: str | None, 
         else ""
     )
     way = {True: ("de goede kant", "the right way"), False: ("de verkeerde kant", "the wrong way")}
+    over = (f"{geo}: over", f"{geo}: over") if geo else ("Over", "Over")
     return fmt.pick(
         (
-            f"{geo}: over {window}{since_break} ging de indicator gemiddeld "
+            f"{over[0]} {window}{since_break} ging de indicator gemiddeld "
             f"{way[moved > 0][0]} op, en daarop steunt het oordeel; de laatste verandering "
             f"({last}) ging {way[latest_good][0]} op.",
-            f"{geo}: over {window}{since_break} the indicator moved {way[moved > 0][1]} on "
+            f"{over[1]} {window}{since_break} the indicator moved {way[moved > 0][1]} on "
             f"average, which the verdict rests on; the latest change ({last}) went "
             f"{way[latest_good][1]}.",
         )
@@ -307,12 +309,12 @@ def document(
     main = "\n".join(str(esc(part)) for part in body) + str(flag_legend(fmt))
     link = routes.href(path, routes.page("sources", fmt.lang))
     if sources is None:
-        footer = f'<p>{esc(fmt.ui("footer_all_sources"))} <a href="{link}">{esc(fmt.ui("nav_sources"))}</a></p>'
+        footer = f'<p>{esc(fmt.ui("footer_all_sources"))} <a href="{link}">{esc(fmt.ui("all_sources"))}</a></p>'
     else:
         names = "; ".join(producers(fmt, sources)) or fmt.ui("no_data")
         footer = (
             f"<p>{esc(fmt.ui('footer_sources', producers=names))} "
-            f'<a href="{link}">{esc(fmt.ui("nav_sources"))}</a></p>'
+            f'<a href="{link}">{esc(fmt.ui("all_sources"))}</a></p>'
         )
     return page(
         frame,

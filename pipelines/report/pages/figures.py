@@ -181,7 +181,7 @@ def _targets(data: ReportData, ind: Row, fmt: Fmt) -> tuple[list[charts.Target],
     marks, legend = [], []
     for (level, year, geo), rows in groups.items():
         short = common.geo_name(data, geo, fmt, short=True) if geo else ""
-        marks.append(charts.Target(level, year, word + (f" {short}" if geo else "")))
+        marks.append(charts.Target(level, year, word + (f" {geo}" if geo else "")))
         names = "; ".join(
             f"{common.framework(fmt, t['framework'])}: {common.target_text(fmt, t, ind['unit'])}"
             + (f" ({short})" if geo else "")

@@ -140,7 +140,7 @@ def progress_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
             geo = common.geo_name(data, r["geo"], fmt, short=True)
             sentence = story(fmt, r, r["unit"] or unit, geo)
             why = common.disagreement(
-                fmt, r, data.latest.get((ind["indicator_id"], r["geo"])), ind["direction"], geo
+                fmt, r, data.latest.get((ind["indicator_id"], r["geo"])), ind["direction"], ""
             )
             stories.append(f"<li>{esc(sentence)}" + (f" {esc(why)}" if why else "") + "</li>")
         out.append(Raw(f'<ul class="stories">{"".join(stories)}</ul>'))
@@ -185,19 +185,25 @@ def benchmark_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
         row = data.benchmark.get((ind["indicator_id"], geo))
         if not row:
             continue
+        symbol = unit in ("pct",)  # a short unit fits every cell; others go in the caption
         rows.append(
             [
                 common.geo_name(data, geo, fmt, short=True),
                 row["year"],
-                fmt.flagged(row["value"], row["flags"], unit),
+                fmt.flagged(row["value"], row["flags"], unit, symbol),
                 common.eu_position(fmt, data, row),
-                fmt.value(row["mean_level"], unit),
-                fmt.value(row["value_eu27"], unit),
-                fmt.value(row["value_nl"], unit),
-                fmt.value(row["value_de"], unit),
-                fmt.value(row["value_fr"], unit),
-                fmt.value(row["value_lu"], unit),
-                fmt.value(row["mean_nordic"], unit),
+                *(
+                    fmt.value(row[key], unit, symbol)
+                    for key in (
+                        "mean_level",
+                        "value_eu27",
+                        "value_nl",
+                        "value_de",
+                        "value_fr",
+                        "value_lu",
+                        "mean_nordic",
+                    )
+                ),
             ]
         )
     parts: list[object] = [intro]
@@ -210,7 +216,7 @@ def benchmark_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
                  "NL", "DE", "FR", "LU", "Nordic countries"],
             )
         )  # fmt: skip
-        parts.append(table(heading, head, rows))
+        parts.append(table(f"{heading} ({fmt.unit(unit)})", head, rows))
         if any(r[0] == common.geo_name(data, FOCUS, fmt, short=True) for r in rows):
             parts.append(common.region_caveat(fmt))
     else:

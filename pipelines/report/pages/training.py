@@ -263,7 +263,8 @@ class _Notes:
         t = lambda key: self.fmt.pick(_TEXT[key])  # noqa: E731
         back = self.fmt.pick(("terug naar voetnootteken", "back to note mark"))
         notes = "".join(
-            f'<li id="fn-{i}">{html} <a href="#fnref-{i}" aria-label="{esc(back)} {i}">↩</a></li>'
+            f'<li id="fn-{i}">{html} <a href="#fnref-{i}">↩<span class="visually-hidden"> '
+            f"{esc(back)} {i}</span></a></li>"
             for i, html in enumerate(self.notes, start=1)
         )
         sources = "".join(
