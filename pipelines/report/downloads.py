@@ -144,14 +144,14 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[tuple]) -> bytes:
 
 
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[tuple]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    """A workbook written in openpyxl's streaming mode (several times faster to build)."""
+    book = Workbook(write_only=True)
     for name, (columns, rows) in sheets.items():
         sheet = book.create_sheet(name)
+        sheet.freeze_panes = "A2"
         sheet.append(list(columns))
         for row in rows:
             sheet.append(list(row))
-        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

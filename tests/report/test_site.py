@@ -215,6 +215,13 @@ def test_overview_shows_every_goal_per_area_with_verdict_word_and_icon(pages, pu
         groups = root.find_all("tbody", cls="indicator")
         assert {g.attrs["data-indicator"] for g in groups} == indicators
         for target_id, geo, verdict, indicator_id in progress:
+            if indicator_id not in indicators:  # a requested target: its own table
+                row = root.find("section", **{"aria-labelledby": "without-indicator"}).find(
+                    "tr", **{"data-target": target_id}
+                )
+                badge = row.find(cls="verdict")
+                assert badge.attrs["data-verdict"] == verdict
+                continue
             group = next(g for g in groups if g.attrs["data-indicator"] == indicator_id)
             row = group.find("tr", **{"data-target": target_id})
             assert row.attrs["data-framework"] in ("BE2", "BE", "EU27_2020")
@@ -224,6 +231,7 @@ def test_overview_shows_every_goal_per_area_with_verdict_word_and_icon(pages, pu
             word = badge.text().strip()
             assert word == (nl_words[verdict] if rel == "index.html" else words[verdict]), word
         assert len(root.find_all(cls="verdict", **{"data-verdict": "achieved"})) >= 1
+        assert any(p[3] not in indicators for p in progress), "the sample has a requested target"
     form = pages["index.html"].root.find("form", cls="filters")
     assert "hidden" not in form.attrs, "the filters work without JavaScript (CSS :has)"
 
@@ -262,7 +270,7 @@ def test_indicator_page_shows_the_progress_inputs(pages, published_db):
     text = table.text()
     assert f"{ratio:.2f}".replace(".", ",") in text
     assert f"{base:.1f}".replace(".", ",") in text and f"{latest:.1f}".replace(".", ",") in text
-    assert "Verhouding R" in text and "Gemeten groei per jaar" in text
+    assert "Verhouding R" in text and "Gemeten groei (relatief, per jaar)" in text
 
 
 def test_training_page_answers_the_regiekamer_question(pages, published_db):
@@ -319,3 +327,44 @@ def test_quality_page_shows_the_gate_and_links_the_data_docs(pages, published_db
 def test_changes_page_of_a_first_publication(pages):
     text = pages["wijzigingen.html"].root.find("main").text()
     assert "eerste publicatie" in text and "Geen herziene cijfers" in text
+
+
+def test_flanders_is_only_compared_where_there_are_flemish_figures(pages, published_db):
+    flemish = {
+        r[0]
+        for r in _query(
+            published_db,
+            "select distinct indicator_id from mart_indicator_series "
+            "where geo = 'BE2' and breakdown = 'total' and value is not null",
+        )
+    }
+    compared = 0
+    for rel, page in pages.items():
+        if not rel.startswith("indicator/"):
+            continue
+        heading = page.root.find("h2", id="series").text()
+        indicator_id = rel.removeprefix("indicator/").removesuffix(".html")
+        if "Vlaanderen" in heading:
+            assert indicator_id in flemish, rel
+            compared += 1
+    assert compared >= 20
+
+
+def test_target_sources_are_in_the_page_language(pages, published_db):
+    rows = _query(
+        published_db,
+        "select distinct indicator_id, target_id, citation_nl, citation_en from dim_target "
+        "where indicator_id in (select indicator_id from dim_indicator)",
+    )
+    assert rows
+    for indicator_id, target_id, nl, en in rows:
+        for rel, citation in (
+            (f"indicator/{indicator_id}.html", nl),
+            (f"en/indicator/{indicator_id}.html", en),
+        ):
+            root = pages[rel].root
+            heading = root.find("h3", id=f"target-{target_id}")
+            siblings = heading.parent.children[heading.parent.children.index(heading) + 1 :]
+            assert citation in siblings[0].text(), (rel, target_id)
+    nl_page = pages["indicator/arop.html"].root.text()
+    assert "Vizier 2030 (Vlaamse Regering)" in nl_page and "wording to verify" not in nl_page

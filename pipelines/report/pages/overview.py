@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from pipelines.report import routes
 from pipelines.report.data import ReportData, Row
 from pipelines.report.fmt import Fmt
-from pipelines.report.markup import Frame, Raw, esc, tag
+from pipelines.report.markup import Frame, Raw, esc, table, tag
 from pipelines.report.pages import common
 
 GEOS = ("BE2", "BE", "EU27_2020")
@@ -65,6 +65,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         indicators = [i for i in data.indicators if i["domain"] == domain]
         if indicators:
             body.append(_domain(data, fmt, path, domain, indicators))
+    body.append(_without_indicator(data, fmt))
     body.append(common.region_caveat(fmt))
     other = "en" if lang == "nl" else "nl"
     sources = [s for s in data.sources.values() if s["indicator_count"]]
@@ -172,6 +173,38 @@ def _domain(data: ReportData, fmt: Fmt, path: str, domain: str, indicators: list
         f'<section class="domain" data-domain="{esc(domain)}" aria-labelledby="domain-{esc(domain)}">'
         f'<h2 id="domain-{esc(domain)}">{esc(label)}</h2>'
         f"{_tiles(data, fmt, label, domain_rows)}{table}</section>"
+    )
+
+
+def _without_indicator(data: ReportData, fmt: Fmt) -> Raw:
+    """Goals the monitor has no indicator for yet (a target requested, not set), so they are
+    not forgotten: framework, what is asked, its source, the verdict per area."""
+    known = {i["indicator_id"] for i in data.indicators}
+    rows = [r for r in data.progress if r["indicator_id"] not in known]
+    if not rows:
+        return Raw("")
+    body = [
+        [
+            f"{common.framework(fmt, r['framework'])}: {common.target_text(fmt, r)}",
+            common.geo_name(data, r["geo"], fmt, short=True),
+            r[f"citation_{fmt.lang}"],
+            common.verdict_badge(fmt, r["verdict"]),
+        ]
+        for r in rows
+    ]
+    head = fmt.pick(
+        (
+            ["Doel", "Gebied", "Bron van het doel", "Oordeel"],
+            ["Target", "Area", "Source of the target", "Verdict"],
+        )
+    )
+    caption = fmt.pick(
+        ("Doelen zonder indicator in de monitor", "Targets without an indicator in the monitor")
+    )
+    return common.section(
+        "without-indicator",
+        fmt.pick(("Gevraagde doelen zonder indicator", "Requested targets without an indicator")),
+        table(caption, head, body, row_attrs=[{"data_target": r["target_id"]} for r in rows]),
     )
 
 
@@ -343,6 +376,25 @@ def download_rows(data: ReportData) -> list[tuple]:
 
     nl, en = Fmt(data.vocab, "nl"), Fmt(data.vocab, "en")
     out = []
+    known = {i["indicator_id"] for i in data.indicators}
+    for row in (r for r in data.progress if r["indicator_id"] not in known):
+        values = {
+            "indicator_id": row["indicator_id"],
+            "geo": row["geo"],
+            "geo_name_nl": data.geos[row["geo"]]["name_nl"],
+            "geo_name_en": data.geos[row["geo"]]["name_en"],
+            "target_id": row["target_id"],
+            "framework": row["framework"],
+            "target_kind": row["kind"],
+            "verdict": row["verdict"],
+            "verdict_nl": nl.label("verdicts", row["verdict"]),
+            "verdict_en": en.label("verdicts", row["verdict"]),
+            "reason_code": row["reason_code"],
+            "reason_nl": common.progress_reason(nl, row, row["unit"]) or None,
+            "reason_en": common.progress_reason(en, row, row["unit"]) or None,
+            "is_sample": data.publication["is_sample"],
+        }
+        out.append(tuple(values.get(c) for c in DOWNLOAD_COLUMNS))
     for ind in data.indicators:
         credits = credit(data, ind)
         targets = [r for r in data.progress if r["indicator_id"] == ind["indicator_id"]]
