@@ -16,6 +16,7 @@ from pipelines.report.pages import (
     indicator,
     method,
     overview,
+    overview_table,
     quality,
     sources,
     training,
@@ -72,7 +73,9 @@ def render_site(
         files |= sources.render(data, frame, lang)
     for ind in data.indicators:
         files |= downloads.indicator_files(data, ind)
-    files |= downloads.overview_files(overview.DOWNLOAD_COLUMNS, overview.download_rows(data))
+    files |= downloads.overview_files(
+        overview_table.DOWNLOAD_COLUMNS, overview_table.download_rows(data)
+    )
     comparison = changes.compare(data.log, pub["publication_id"])
     files |= downloads.revisions_file(changes.revisions_since(data, comparison))
     return files
