@@ -310,8 +310,9 @@ def _labels(lines: Sequence[Line], targets: Sequence[Target], frame: _Frame, fmt
 
 
 def _flag_marks(lines: Sequence[Line], frame: _Frame, taken: list[tuple]) -> list[str]:
-    """The flag letters of the focus series above its points (below, or right, when
-    above is taken by a label; left out when no place is free: the marker is still hollow)."""
+    """The flag letters of the focus series above its points (below when above is taken by
+    a label; left out when neither is free: the marker is still hollow, the data table and
+    the tooltip still say it)."""
     s = frame.size
     size = s.font
     out = []
@@ -322,7 +323,7 @@ def _flag_marks(lines: Sequence[Line], frame: _Frame, taken: list[tuple]) -> lis
                 continue
             x, y = frame.sx(p.x), frame.sy(p.y)
             w = lbl.text_width(p.flags, size) + 2
-            for cx, cy in ((x, y - 10), (x, y + 10 + size * 0.7), (x + 7 + w / 2, y + size * 0.35)):
+            for cx, cy in ((x, y - 10), (x, y + 10 + size * 0.7)):
                 box = (cx - w / 2, cy - size * 0.8, cx + w / 2, cy + size * 0.2)
                 if box[1] >= s.top - 4 and not any(lbl.overlaps(box, b) for b in taken):
                     taken.append(box)
