@@ -164,7 +164,7 @@ def _headline(fmt: Fmt, groups: dict[str, Row], rows: list[Row]) -> list[object]
                 if mixed
                 else ""
             ),
-            f"{fmt.money_m(demand)} {mln} of the {fmt.money_m(inside)} {mln} inside the about 1.3 billion euro goes to "
+            f"{fmt.money_m(demand)} {mln} of the {fmt.money_m(inside)} {mln} inside the roughly 1.3 billion euro goes to "
             f"instruments where the employer or employee chooses the training. "
             + (
                 f"Counting also the budget the source does not split between supply and demand ({mixed_names}), it is at most {fmt.percent(upper)}."
