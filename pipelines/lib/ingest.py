@@ -8,7 +8,7 @@ from typing import Any
 
 from pipelines.lib.sources import SourceSpec, acquire
 from pipelines.lib.warehouse import connect, load_observations
-from pipelines.parsing import ParseError, parse_bytes
+from pipelines.parsing import NO_DATA, ParseError, parse_bytes
 from pipelines.settings import Paths
 
 #: Dimensions a producer may add without changing what a registry filter selects.
@@ -77,15 +77,17 @@ def ingest_dataset(
             "it cannot be matched to the registry. Provide the TSV or SDMX-CSV download."
         )
     _check_dimensions(code, entry, parsed.dimensions, str(snap.file))
-    if parsed.rows == 0:
-        raise IngestError(f"{code}: {snap.file} holds no observations")
+    note = acquired.note
+    if parsed.rows == 0 and "no data for this filter" not in note:
+        # an answer that matches no data is loaded as such; the raw gate names what it lacks
+        note = f"{'; '.join(parsed.warnings) or NO_DATA}; {note}"
     with connect(where.warehouse_db) as con:
         loaded = load_observations(con, source, snap, parsed)
     return IngestOutcome(
         dataset=code,
         snapshot_id=snap.snapshot_id,
         mode=snap.mode,
-        note=acquired.note,
+        note=note,
         observations=parsed.rows,
         format=parsed.format,
         loaded=loaded,

@@ -76,8 +76,9 @@ def load_observations(
     con.execute(
         f"""create table if not exists {obs} (
             snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
-            value double, flags varchar)"""
+            value double, flags varchar, conf_status varchar)"""
     )
+    _add_conf_status(con, obs)
     con.execute(
         f"""create table if not exists {vint} (
             snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
@@ -98,7 +99,8 @@ def load_observations(
             values = ", ".join(f'"{d}"' for d in dims)
             con.execute(
                 f"""insert into {obs}
-                select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time, value, flags
+                select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time, value, flags,
+                    conf_status
                 from incoming""",
                 [meta["snapshot_id"]],
             )
@@ -130,6 +132,12 @@ def load_observations(
     return is_new
 
 
+def _add_conf_status(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A raw table from before confidentiality was read apart gets the column, null on its
+    rows (staging reads the flag `c` of those rows as status C)."""
+    con.execute(f"alter table {table} add column if not exists conf_status varchar")
+
+
 def refresh_raw_views(
     con: duckdb.DuckDBPyConnection, datasets: list[tuple[str, str]]
 ) -> dict[str, int]:
@@ -146,6 +154,8 @@ def refresh_raw_views(
     missing = [f"{s}__{d}" for s, d in datasets if f"{s}__{d}" not in existing]
     if missing:
         raise RuntimeError(f"raw tables missing (ingest them first): {', '.join(missing)}")
+    for s, d in datasets:
+        _add_conf_status(con, raw_table(s, d))
     obs = " union all ".join(
         f"select '{s}' as source, '{d}' as dataset, * from {raw_table(s, d)}" for s, d in datasets
     )

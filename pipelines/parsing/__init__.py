@@ -1,6 +1,10 @@
 """One parser for every Eurostat file format; the format is detected from the bytes.
 
 parse_file(path) -> ParsedDataset      # raises ParseError naming file, line and column
+
+Every format gives the same observations: flags, the confidentiality status in a column of its
+own (`conf_status`, a confidential cell has no value), and zero rows (with a NO_DATA warning)
+for an answer that matches no data.
 """
 
 from __future__ import annotations
@@ -9,17 +13,24 @@ from pathlib import Path
 
 from pipelines.parsing import data_explorer_csv, eurostat_tsv, jsonstat, sdmx_csv
 from pipelines.parsing.observations import (
+    CONF_STATUS_MEANINGS,
+    CONFIDENTIAL_CODES,
     FLAG_MEANINGS,
     KNOWN_FLAGS,
+    NO_DATA,
     ParsedDataset,
     ParseError,
     normalise_period,
+    settle_confidentiality,
 )
 from pipelines.parsing.rawbytes import decompress, first_line, require_content, strip_bom
 
 __all__ = [
+    "CONFIDENTIAL_CODES",
+    "CONF_STATUS_MEANINGS",
     "FLAG_MEANINGS",
     "KNOWN_FLAGS",
+    "NO_DATA",
     "ParseError",
     "ParsedDataset",
     "dataset_code_from_name",
@@ -66,6 +77,8 @@ def parse_bytes(data: bytes, source: str, dataset: str | None = None) -> ParsedD
             1,
         )
     parsed = parser(data, source)
+    parsed.frame, notes = settle_confidentiality(parsed.frame)
+    parsed.warnings += notes
     parsed.dataset = parsed.dataset or dataset
     return parsed
 

@@ -2,7 +2,7 @@
 
 The charted selections live here too, so a chart, its data table and its downloads are
 built from the same rows: `series[indicator]` (Flanders, Belgium, the EU and the
-neighbours, headline breakdown), `gaps[indicator]` (mart_group_gaps of one geography),
+neighbours, headline breakdown; a confidential cell without a value, with its conf_status), `gaps[indicator]` (mart_group_gaps of one geography),
 `breakdowns[indicator]` (categories and provinces of the latest year) and
 `ranking[indicator]` (the member states, Flanders and the EU in the latest benchmark year).
 """
@@ -57,7 +57,7 @@ class ReportData:
     def target_lines(self, indicator_id: str) -> list[Row]:
         """The targets drawn on an indicator's chart: one line per level target, one per
         charted geography for a change in a count (its level differs by geography)."""
-        charted = {r["geo"] for r in self.series.get(indicator_id, [])}
+        charted = {r["geo"] for r in self.series.get(indicator_id, []) if r["value"] is not None}
         lines: dict[tuple, Row] = {}
         for row in self.progress:
             if row["indicator_id"] != indicator_id or row["target_level"] is None:
@@ -181,9 +181,9 @@ def _charted_series(con, indicators: list[Row], chart_geos: list[str]) -> dict[s
         con,
         """
         select indicator_id, geo, geo_name_nl, geo_name_en, period, period_year, value, unit,
-               flags, is_series_break, is_sample
+               flags, conf_status, is_series_break, is_sample
         from mart_indicator_series
-        where breakdown = 'total' and value is not null and geo in ?
+        where breakdown = 'total' and (value is not null or is_confidential) and geo in ?
         order by indicator_id, period_year
         """,
         [chart_geos],
@@ -224,16 +224,17 @@ def _breakdowns(con) -> dict[str, list[Row]]:
     """Per indicator, the latest year of each breakdown for Flanders (Belgium where Flanders
     has none), and the Flemish provinces with Flanders as their reference (breakdown
     'province'). Every row: indicator_id, breakdown, category, label_nl/en, geo, year, value,
-    flags, is_reference."""
+    flags, conf_status, is_reference; a confidential cell has no value and its status."""
     rows = _rows(
         con,
         """
         with categories as (
             select indicator_id, breakdown, category, category_nl as label_nl,
                    category_en as label_en, geo, period_year as year, value, flags,
-                   false as is_reference
+                   conf_status, false as is_reference
             from mart_indicator_series
-            where breakdown <> 'total' and geo in ('BE2', 'BE') and value is not null
+            where breakdown <> 'total' and geo in ('BE2', 'BE')
+              and (value is not null or is_confidential)
               and period = cast(period_year as varchar)
         ),
         chosen_geo as (
@@ -248,32 +249,33 @@ def _breakdowns(con) -> dict[str, list[Row]]:
         totals as (
             select distinct l.indicator_id, l.breakdown, 'total' as category,
                    'totaal' as label_nl, 'total' as label_en, s.geo, s.period_year as year,
-                   s.value, s.flags, true as is_reference
+                   s.value, s.flags, s.conf_status, true as is_reference
             from latest l
             join mart_indicator_series s
               on s.indicator_id = l.indicator_id and s.geo = l.geo and s.breakdown = 'total'
              and s.period_year = l.year and s.period = cast(s.period_year as varchar)
-            where s.value is not null
+            where s.value is not null or s.is_confidential
         ),
         provinces as (
             select s.indicator_id, 'province' as breakdown, s.geo as category,
                    g.name_nl as label_nl, g.name_en as label_en, s.geo, s.period_year as year,
-                   s.value, s.flags, false as is_reference
+                   s.value, s.flags, s.conf_status, false as is_reference
             from mart_indicator_series s join dim_geo g using (geo)
-            where s.breakdown = 'total' and g.parent = 'BE2' and s.value is not null
+            where s.breakdown = 'total' and g.parent = 'BE2'
+              and (s.value is not null or s.is_confidential)
               and s.period = cast(s.period_year as varchar)
             qualify s.period_year = max(s.period_year) over (partition by s.indicator_id)
         ),
         province_reference as (
             select distinct p.indicator_id, 'province' as breakdown, 'BE2' as category,
                    g.name_nl as label_nl, g.name_en as label_en, s.geo, s.period_year as year,
-                   s.value, s.flags, true as is_reference
+                   s.value, s.flags, s.conf_status, true as is_reference
             from provinces p
             join mart_indicator_series s
               on s.indicator_id = p.indicator_id and s.geo = 'BE2' and s.breakdown = 'total'
              and s.period_year = p.year and s.period = cast(s.period_year as varchar)
             join dim_geo g on g.geo = 'BE2'
-            where s.value is not null
+            where s.value is not null or s.is_confidential
         )
         select * from latest
         union all select * from totals

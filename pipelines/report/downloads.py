@@ -2,8 +2,9 @@
 workbook, and the overview's table with its verdicts (`overview.csv`, `overview.xlsx`).
 
 Columns are codes (language-neutral) with Dutch and English labels beside them, values
-with a decimal point, flags as Eurostat publishes them; every file credits the producers
-(dim_source) of its figures.
+with a decimal point, flags and the confidentiality status (conf_status) as Eurostat
+publishes them (a confidential cell: no value, its status; labels in the vocabulary list
+confidentiality); every file credits the producers (dim_source) of its figures.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ SERIES_COLUMNS = [
     "value",
     "unit",
     "flags",
+    "conf_status",
+    "conf_status_nl",
+    "conf_status_en",
     "is_series_break",
     "is_sample",
     "dataset",
@@ -66,6 +70,9 @@ BREAKDOWN_COLUMNS = [
     "year",
     "value",
     "flags",
+    "conf_status",
+    "conf_status_nl",
+    "conf_status_en",
     "dataset",
     "producer_nl",
     "producer_en",
@@ -107,12 +114,30 @@ def credit(data: ReportData, indicator: Row) -> dict[str, str]:
     }
 
 
-def series_rows(rows: Sequence[Row], credits: dict[str, str] | None = None) -> list[tuple]:
-    return [tuple({**r, **(credits or {})}.get(c) for c in SERIES_COLUMNS) for r in rows]
+def confidentiality(data: ReportData, row: Row) -> dict[str, str | None]:
+    """The Dutch and English label of a cell's confidentiality status (vocabulary list
+    confidentiality), empty when the producer gave none."""
+    code = row.get("conf_status")
+    return {
+        f"conf_status_{lang}": data.vocab.label("confidentiality", code, lang) if code else None
+        for lang in ("nl", "en")
+    }
 
 
-def breakdown_rows(rows: Sequence[Row], credits: dict[str, str]) -> list[tuple]:
-    return [tuple({**r, **credits}[c] for c in BREAKDOWN_COLUMNS) for r in rows]
+def series_rows(
+    data: ReportData, rows: Sequence[Row], credits: dict[str, str] | None = None
+) -> list[tuple]:
+    return [
+        tuple({**r, **confidentiality(data, r), **(credits or {})}.get(c) for c in SERIES_COLUMNS)
+        for r in rows
+    ]
+
+
+def breakdown_rows(data: ReportData, rows: Sequence[Row], credits: dict[str, str]) -> list[tuple]:
+    return [
+        tuple({**r, **confidentiality(data, r), **credits}[c] for c in BREAKDOWN_COLUMNS)
+        for r in rows
+    ]
 
 
 def gap_rows(
@@ -162,9 +187,9 @@ def indicator_files(data: ReportData, indicator: Row) -> dict[str, bytes]:
     gaps, breakdowns, targets, about)."""
     ind = indicator["indicator_id"]
     credits = credit(data, indicator)
-    series = series_rows(data.series.get(ind, []), credits)
+    series = series_rows(data, data.series.get(ind, []), credits)
     gaps = gap_rows(data, data.gaps.get(ind, []), credits)
-    breakdowns = breakdown_rows(data.breakdowns.get(ind, []), credits)
+    breakdowns = breakdown_rows(data, data.breakdowns.get(ind, []), credits)
     targets = [
         (
             t["target_id"],

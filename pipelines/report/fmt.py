@@ -97,11 +97,32 @@ class Fmt:
         self.flags_seen.update(letters)
         return ", ".join(self.label("flags", f) for f in letters)
 
+    def confidential(
+        self, value: float | None, flags: str | None, conf_status: str | None
+    ) -> str | None:
+        """The confidentiality status of a cell without a value ('C', 'D', ...; the older
+        files' flag c reads as C), None when the cell is not confidential."""
+        if value is not None:
+            return None
+        if conf_status and conf_status != "F":
+            return conf_status
+        return "C" if "c" in (flags or "") else None
+
     def flagged(
-        self, value: float | None, flags: str | None, unit: str | None, with_unit: bool = True
+        self,
+        value: float | None,
+        flags: str | None,
+        unit: str | None,
+        with_unit: bool = True,
+        conf_status: str | None = None,
     ) -> Raw:
-        """A value with its flags as abbreviations ('78,0 % p'); the page shows the legend."""
-        text = esc(self.value(value, unit, with_unit))
+        """A value with its flags as abbreviations ('78,0 % p'); the page shows the legend. A
+        confidential cell shows its status from the vocabulary ('vertrouwelijk c')."""
+        secret = self.confidential(value, flags, conf_status)
+        if secret:
+            text = esc(self.label("confidentiality", secret))
+        else:
+            text = esc(self.value(value, unit, with_unit))
         letters = list(dict.fromkeys(flags or ""))
         if not letters:
             return text

@@ -308,3 +308,76 @@ def test_colours_have_enough_contrast():
     for colour, _, _ in charts.STYLES:
         assert _contrast(colour, "#ffffff") >= 4.5, colour
     assert _contrast(charts.TARGET_COLOUR, "#ffffff") >= 4.5
+
+
+def _registry_vocab() -> Vocabulary:
+    """The vocabulary as dim_vocabulary publishes it from registry/vocabulary.yaml."""
+    from pipelines.lib.registry import load_registry
+    from pipelines.lib.registry_tables import _vocabulary
+
+    return Vocabulary.from_rows(_vocabulary(load_registry()).to_dicts())
+
+
+def test_break_reasons_of_the_progress_verdicts_read_in_both_languages():
+    """The reasons mart_target_progress gives a met, a passed and a too-short trend after a
+    series break, and progress.min_points, come from the vocabulary in Dutch and English."""
+    vocab = _registry_vocab()
+    row = {
+        "target_year": 2020, "latest_year": 2020, "latest_value": 11.3, "target_level": 15.0,
+        "target_base_year": None, "requested_base_year": 2010, "base_year_used": 2017,
+        "break_year": 2017, "min_points": 3,
+    }  # fmt: skip
+    cases = {
+        "target_met_after_break": (
+            "doel behaald; breuk in de reeks in 2017, na het basisjaar 2010",
+            "target met; series break in 2017 after the base year 2010",
+        ),
+        "target_year_passed_after_break": (
+            "doeljaar 2020 is voorbij: 11,3\u00a0% in 2020, doel 15,0\u00a0%; breuk in de reeks "
+            "in 2017, na het basisjaar 2010",
+            "target year 2020 has passed: 11.3% in 2020 against 15.0%; series break in 2017 "
+            "after the base year 2010",
+        ),
+        "too_few_points_after_break": (
+            "minder dan 3 vergelijkbare punten na de breuk in de reeks in 2017",
+            "fewer than 3 comparable points after the series break in 2017",
+        ),
+        "too_few_points": ("minder dan 3 vergelijkbare punten", "fewer than 3 comparable points"),
+    }
+    for code, (dutch, english) in cases.items():
+        filled = {**row, "reason_code": code}
+        assert progress_reason(Fmt(vocab, "nl"), filled, "pct") == dutch
+        assert progress_reason(Fmt(vocab, "en"), filled, "pct") == english
+
+
+def test_benchmark_class_of_a_change_across_a_break_says_so():
+    from types import SimpleNamespace
+
+    from pipelines.report.pages.common import eu_position
+
+    vocab = _registry_vocab()
+    data = SimpleNamespace(geos={"BE": {"is_eu_member": True}})
+    row = {
+        "geo": "BE", "scoreboard_class": "to_watch", "year": 2021, "rank_among_members": 12,
+        "n_members": 27, "yoy_across_break": True, "not_classified_reason_code": None,
+    }  # fmt: skip
+    en = str(eu_position(Fmt(vocab, "en"), data, row))
+    assert en == "to watch · 12th of 27 member states (2021, change across a series break)"
+    assert "verandering over een breuk in de reeks" in str(eu_position(Fmt(vocab, "nl"), data, row))
+    assert "breuk" not in str(
+        eu_position(Fmt(vocab, "nl"), data, {**row, "yoy_across_break": False})
+    )
+
+
+def test_a_confidential_cell_shows_its_status_from_the_vocabulary():
+    vocab = _registry_vocab()
+    nl, en = Fmt(vocab, "nl"), Fmt(vocab, "en")
+    assert str(nl.flagged(None, "c", "pct", conf_status="C")).startswith(
+        'vertrouwelijk\u00a0<span class="flags"><abbr title="vertrouwelijk">c</abbr>'
+    )
+    assert str(en.flagged(None, "c", "pct", conf_status="D")).startswith(
+        "confidential (secondary, set by the sender)\u00a0<span"
+    )
+    assert str(en.flagged(None, "c", "pct")).startswith("confidential\u00a0<span")  # old flag c
+    assert str(en.flagged(None, "", "pct", conf_status="F")) == "–"
+    assert str(en.flagged(72.1, "", "pct", conf_status="F")) == "72.1%"

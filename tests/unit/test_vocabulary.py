@@ -176,3 +176,12 @@ def test_every_code_the_marts_emit_has_a_label():
     block = sql.split("as reason,")[1].split("as reason_code")[0]
     emitted = set(re.findall(r"then '([a-z_]+)'", block))
     assert emitted and emitted <= set(vocabulary["progress_reasons"]), emitted
+
+
+def test_every_flag_and_confidentiality_code_the_parsers_read_has_a_label():
+    """The report shows a flag's and a confidential cell's label wherever the value stands."""
+    from pipelines.parsing.observations import CONF_STATUS_MEANINGS, KNOWN_FLAGS
+
+    vocabulary = load_registry(REGISTRY).vocabulary
+    assert set(KNOWN_FLAGS) <= set(vocabulary["flags"])
+    assert set(CONF_STATUS_MEANINGS) <= set(vocabulary["confidentiality"])

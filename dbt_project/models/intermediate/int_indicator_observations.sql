@@ -3,10 +3,10 @@
 with
 
 observations as (
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status
     from {{ ref('stg_eurostat__observations') }}
     union all
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status
     from {{ ref('stg_intake__observations') }}
 ),
 
@@ -30,6 +30,7 @@ matched as (
         observations.period_year,
         observations.value,
         observations.flags,
+        observations.conf_status,
         observations.dataset,
         observations.snapshot_id
     from observations

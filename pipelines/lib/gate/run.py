@@ -266,7 +266,10 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
     count = res.get("unexpected_count")
     if not r.success and count is None:
         if "missing_count" in res:  # set expectations report what is missing
-            rows = [{"missing": _plain(v)} for v in res.get("partial_missing_list") or []]
+            missing = _all_missing(frame, kwargs)  # GX lists only 20, in no order
+            if missing is None or len(missing) != res["missing_count"]:
+                missing = [_plain(v) for v in res.get("partial_missing_list") or []]
+            rows = [{"missing": v} for v in missing]
             count = res["missing_count"]
         elif "value_set" in kwargs:
             observed = {str(v) for v in res.get("observed_value") or []}
@@ -308,6 +311,26 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
         else []
     )
     return outcome, quarantine
+
+
+def _all_missing(frame: pd.DataFrame, kwargs: dict[str, Any]) -> list[Any] | None:
+    """Every code of a set expectation's `value_set` absent from its column (rows chosen by
+    its pandas `row_condition`, as GX does), in the order asked for; None when unknown."""
+    column, wanted = kwargs.get("column"), kwargs.get("value_set")
+    if column not in frame.columns or not isinstance(wanted, list):
+        return None
+    rows, condition = frame, kwargs.get("row_condition")
+    if isinstance(condition, dict):  # as GX 1.x keeps a pandas condition in the config
+        condition = condition.get("pass_through_filter")
+    if kwargs.get("row_condition"):
+        if kwargs.get("condition_parser") != "pandas" or not isinstance(condition, str):
+            return None
+        try:
+            rows = frame.query(condition)
+        except Exception:  # a condition pandas cannot evaluate here: GX's own list
+            return None
+    present = {str(v) for v in rows[column].dropna().unique()}
+    return [v for v in wanted if str(v) not in present]
 
 
 def _plain_row(series: pd.Series) -> dict[str, Any]:

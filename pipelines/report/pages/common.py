@@ -139,6 +139,7 @@ def progress_reason(fmt: Fmt, row: Row, unit: str | None) -> str:
         "target_level": fmt.value(row["target_level"], unit),
     }
     for key in (
+        "min_points",
         "target_year",
         "latest_year",
         "target_base_year",
@@ -231,20 +232,23 @@ def fmt_ordinal(n: int, lang: str) -> str:
 
 
 def eu_position(fmt: Fmt, data: ReportData, row: Row | None) -> Raw:
-    """Class, rank and year: 'gemiddeld · zou 20e zijn van 27 lidstaten* (2024)'."""
+    """Class, rank and year: 'gemiddeld · zou 20e zijn van 27 lidstaten* (2024)'; a change
+    that spans a series break says so: '(2021, verandering over een breuk in de reeks)'."""
     if not row:
         return esc("–")
     region = not data.geos.get(row["geo"], {}).get("is_eu_member", False)
     mark = REGION_MARK if region else ""
+    rank = rank_text(fmt, row, region)
+    when = str(row["year"])
+    if row.get("yoy_across_break"):
+        when += ", " + fmt.label("benchmark_marks", "yoy_across_break")
     if not row["scoreboard_class"]:
         code = row.get("not_classified_reason_code")
         why = fmt.label("benchmark_reasons", code) if code else ""
-        rank = rank_text(fmt, row, region)
         text = fmt.pick(("niet ingedeeld", "not classified")) + (f" ({why})" if why else "")
-        return esc(f"{text}" + (f" · {rank}{mark} ({row['year']})" if rank else ""))
+        return esc(f"{text}" + (f" · {rank}{mark} ({when})" if rank else ""))
     label = fmt.label("benchmark_classes", row["scoreboard_class"])
-    rank = rank_text(fmt, row, region)
-    return esc(f"{label}" + (f" · {rank}{mark}" if rank else "") + f" ({row['year']})")
+    return esc(f"{label}" + (f" · {rank}{mark}" if rank else "") + f" ({when})")
 
 
 def region_caveat(fmt: Fmt) -> Raw:

@@ -17,7 +17,7 @@ Z95 = 1.96  # a 95% interval is the value plus or minus 1.96 standard errors
 
 def series_heading(data: ReportData, ind: Row, fmt: Fmt) -> str:
     """What the series chart compares, said only as far as the data goes."""
-    geos = {r["geo"] for r in data.series.get(ind["indicator_id"], [])}
+    geos = {r["geo"] for r in data.series.get(ind["indicator_id"], []) if r["value"] is not None}
     others = geos - {FOCUS}
     if FOCUS in geos and others:
         return fmt.pick(("Vlaanderen vergeleken", "Flanders compared"))
@@ -64,20 +64,32 @@ def _figure(svgs: list[Raw], legend: list[Raw], caption: str, data_table: Raw, f
 
 
 def _wide_table(
-    caption: str, lines: list[charts.Line], unit: str | None, fmt: Fmt, first: str
+    caption: str,
+    lines: list[charts.Line],
+    unit: str | None,
+    fmt: Fmt,
+    first: str,
+    confidential: dict[tuple[int, str], Row] | None = None,
 ) -> Raw:
-    """Years as rows, one column per series; each cell with its flags."""
+    """Years as rows, one column per series; each cell with its flags; a (year, series) in
+    `confidential` (a row without a value) shows its confidentiality status."""
     cells: dict[int, dict[str, charts.Point]] = defaultdict(dict)
     for line in lines:
         for point in line.points:
             cells[point.x][line.key] = point
+    secret = confidential or {}
     rows = []
-    for year in sorted(cells):
+    for year in sorted(set(cells) | {year for year, _ in secret}):
         row: list[object] = [year]
         for ln in lines:
             point = cells[year].get(ln.key)
             if point is None:
-                row.append("–")
+                hidden = secret.get((year, ln.key))
+                row.append(
+                    fmt.flagged(None, hidden["flags"], unit, False, hidden["conf_status"])
+                    if hidden
+                    else "–"
+                )
                 continue
             text = fmt.flagged(point.y, point.flags, unit, False)
             if point.low is not None and point.high is not None:
@@ -98,13 +110,18 @@ def _both_sizes(chart_id: str, **kwargs) -> list[Raw]:
 
 def series_figure(data: ReportData, ind: Row, fmt: Fmt) -> Raw | None:
     """Flanders with Belgium, the EU and the neighbours, the targets and the breaks."""
-    rows = data.series.get(ind["indicator_id"], [])
+    rows = [r for r in data.series.get(ind["indicator_id"], []) if r["value"] is not None]
     if not rows:
         return None
     unit, name = ind["unit"], common.name(ind, fmt.lang)
     by_geo: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_geo[row["geo"]].append(row)
+    hidden = [  # confidential cells: no point, but a cell in the data table
+        r
+        for r in data.series.get(ind["indicator_id"], [])
+        if r["value"] is None and r["geo"] in by_geo
+    ]
     lines = [
         charts.Line(
             key=geo,
@@ -166,7 +183,14 @@ def series_figure(data: ReportData, ind: Row, fmt: Fmt) -> Raw | None:
         svgs,
         legend,
         note,
-        _wide_table(caption, lines, unit, fmt, fmt.pick(("Jaar", "Year"))),
+        _wide_table(
+            caption,
+            lines,
+            unit,
+            fmt,
+            fmt.pick(("Jaar", "Year")),
+            {(r["period_year"], r["geo"]): r for r in hidden},
+        ),
         fmt,
     )
 

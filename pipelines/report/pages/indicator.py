@@ -127,7 +127,10 @@ def _breakdown_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
         caption = f"{title} ({where}, {year})"
         bar_rows = [
             BarRow(
-                (_group_label(data, fmt, r), fmt.flagged(r["value"], r["flags"], unit)),
+                (
+                    _group_label(data, fmt, r),
+                    fmt.flagged(r["value"], r["flags"], unit, conf_status=r["conf_status"]),
+                ),
                 r["value"],
                 "reference" if r["is_reference"] else "",
             )

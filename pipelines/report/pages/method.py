@@ -43,14 +43,20 @@ _T = {
     "rules": (
         "Een doel dat al gehaald is, is behaald; een doel waarvan het doeljaar voorbij is zonder "
         "dat het gehaald werd, is niet behaald (beoordeeld op de laatste waarde tot en met het "
-        "doeljaar). Na een breuk in de reeks meten we pas vanaf de breuk; zijn er daarna minder "
-        "dan twee vergelijkbare cijfers, dan is het doel niet beoordeelbaar. Een doel dat enkel "
-        "een richting geeft, wordt beoordeeld op de gemeten groei in die richting.",
+        "doeljaar). Een oordeel over de trend vraagt minstens {min_points} vergelijkbare "
+        "jaarcijfers; met minder is het doel niet beoordeelbaar. Na een breuk in de reeks meten "
+        "we pas vanaf de breuk, en ook een behaald of niet behaald doel vermeldt de breuk. Een "
+        "doel voor een aantal personen tegenover een basisjaar is niet beoordeelbaar als de "
+        "reeks na dat basisjaar breekt: de aantallen ervoor en erna zijn niet vergelijkbaar. Een "
+        "doel dat enkel een richting geeft, wordt beoordeeld op de gemeten groei in die richting.",
         "A target already reached is achieved; a target whose year has passed without reaching "
-        "it is not achieved (judged on the last value up to the target year). After a break in "
-        "series we measure from the break only; with fewer than two comparable figures after it "
-        "the target is not assessable. A goal that only gives a direction is judged on the "
-        "observed growth in that direction.",
+        "it is not achieved (judged on the last value up to the target year). A verdict on the "
+        "trend needs at least {min_points} comparable yearly figures; with fewer the target is "
+        "not assessable. After a break in series we measure from the break only, and an "
+        "achieved or not achieved target mentions the break too. A target for a number of "
+        "people against a base year is not assessable when the series breaks after that base "
+        "year: the counts before and after are not comparable. A goal that only gives a "
+        "direction is judged on the observed growth in that direction.",
     ),
     "thresholds": ("Drempels van deze publicatie", "Thresholds of this publication"),
     "setting": ("Drempel", "Threshold"),
@@ -133,7 +139,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
             "progress",
             t("progress"),
             common.p(t("progress_text")),
-            common.p(t("rules")),
+            common.p(t("rules").format(min_points=number("progress.min_points", 0))),
             _settings_table(data, fmt, t("thresholds")),
             Raw(f'<h3 id="verdicts">{esc(t("verdicts"))}</h3>'),
             _list(fmt, "verdicts", badge=True),
@@ -153,6 +159,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
             ),
             _classes_table(data, fmt),
             common.region_caveat(fmt),
+            _list(fmt, "benchmark_marks"),
         ),
         common.section(
             "gaps",

@@ -26,6 +26,7 @@ DOWNLOAD_COLUMNS = [
     "trend",
     "eu_year",
     "eu_class",
+    "eu_change_across_break",
     "eu_rank",
     "eu_members",
     "target_id",
@@ -98,6 +99,9 @@ def download_rows(data: ReportData) -> list[tuple]:
                 "trend": common.trend_code(latest or None, ind["direction"]),
                 "eu_year": bench.get("year") if geo != "EU27_2020" else None,
                 "eu_class": bench.get("scoreboard_class") if geo != "EU27_2020" else None,
+                "eu_change_across_break": bench.get("yoy_across_break")
+                if bench and geo != "EU27_2020"
+                else None,
                 "eu_rank": (min(rank, bench["n_members"] + 1) if region else rank)
                 if rank and geo != "EU27_2020"
                 else None,

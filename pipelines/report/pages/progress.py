@@ -217,6 +217,18 @@ def benchmark_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
             )
         )  # fmt: skip
         parts.append(table(f"{heading} ({fmt.unit(unit)})", head, rows))
+        if any(
+            (data.benchmark.get((ind["indicator_id"], geo)) or {}).get("yoy_across_break")
+            for geo in (FOCUS, "BE")
+        ):
+            mark = "yoy_across_break"
+            parts.append(
+                common.p(
+                    f"{fmt.label('benchmark_marks', mark).capitalize()}: "
+                    f"{fmt.help('benchmark_marks', mark)}",
+                    "caveat",
+                )
+            )
         if any(r[0] == common.geo_name(data, FOCUS, fmt, short=True) for r in rows):
             parts.append(common.region_caveat(fmt))
     else:

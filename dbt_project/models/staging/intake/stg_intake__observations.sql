@@ -14,7 +14,9 @@ renamed as (
         time as period,
         cast(time as integer) as period_year,
         value,
-        coalesce(flags, '') as flags
+        coalesce(flags, '') as flags,
+        -- a delivery marks a confidential cell with the flag c only
+        case when flags like '%c%' then 'C' else '' end as conf_status
     from source
 )
 
