@@ -9,7 +9,7 @@ DBT_VENV  := .venv-dbt
 DBT_STAMP := $(DBT_VENV)/.installed
 CHECK_PYTHON = @$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
 
-.PHONY: install run test test-fast lint ui bench audit lock clean
+.PHONY: install run test test-fast lint ui bench audit lock clean axe
 
 $(DBT_STAMP): pyproject.toml requirements.lock
 	$(CHECK_PYTHON)
@@ -27,6 +27,17 @@ $(STAMP): pyproject.toml requirements.lock $(DBT_STAMP)
 
 install: $(STAMP)
 
+## axe-core (npm) for the report's accessibility test, in a git-ignored folder; without npm or
+## the registry it says so and the accessibility test skips.
+AXE_DIR   := tests/report/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent && touch $(AXE_STAMP); \
+	else echo "warning: npm not found; the accessibility test (axe-core) will be skipped" >&2; fi
+
+axe: $(AXE_STAMP)
+
 ## Install everything, then ingest -> dbt -> quality gate -> publish -> report on the bundled SAMPLE.
 run: install
 	$(BIN)/monitor refresh --source sample
@@ -34,7 +45,7 @@ run: install
 ## Install everything, then run the whole test suite (slow and reliability trials included)
 ## on both cores (pytest-xdist; JOBS=1 for one process).
 JOBS ?= 2
-test: install
+test: install axe
 	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 test-fast: install
@@ -46,7 +57,13 @@ lint: install
 
 ## Benchmarks against baselines measured in the same run (docs/performance.md): every
 ## benchmarks/*.py with a run(session); JSON in bench-results/, one table on stdout.
-bench: install
+## The peers of benchmarks/parse_peers.py (pyproject's `bench` extra) are installed here only.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
 
 ## The Dagster UI on http://127.0.0.1:3000 with the same definitions `monitor refresh` runs.

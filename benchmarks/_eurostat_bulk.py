@@ -5,15 +5,16 @@
 Keeps the real file's header (`age,sex,geo\\time`, periods with their trailing blank) and its
 data lines byte for byte (values with trailing flags such as `9.4 b`, `8.7 ` with its blank,
 `: u`, `:`), only renaming the geography so that every series is new: each real series
-`Y15-24,F,BE2` is written as `Y15-24,F,BE2_0001`, `Y15-24,F,BE2_0002`, ... (the copies of
-one series follow each other, so the file stays ordered by its other codes, as Eurostat's
-are). As many copies as needed to reach MEGABYTES (decimal); gzip sources are decompressed.
+`Y15-24,F,BE2` is written as `Y15-24,F,BE2_0001`, `Y15-24,F,BE2_0002`, ..., in Eurostat's
+order (series keys ascending: `BE21_0001` before `BE2_0001`), as in every real file. As many
+copies as needed to reach MEGABYTES (decimal); gzip sources are decompressed.
 The file is written next to OUT and renamed into place, so a half-written file is never used.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import os
@@ -59,10 +60,11 @@ def generate(source: Path, out: Path, megabytes: float) -> dict:
     partial = out.with_name(out.name + f".{os.getpid()}.partial")
     with partial.open("wb", buffering=8 << 20) as f:
         f.write(header + b"\n")
-        for before, geo, rest in lines:
-            head = before + b"," + geo
-            tail = rest + b"\n"
-            f.write(b"".join(head + s + tail for s in suffixes))
+        # in Eurostat's order (series keys ascending, as Polars sorts them): the copies of
+        # the series with the same other codes, sorted by their new geography code
+        for before, group in itertools.groupby(lines, key=lambda line: line[0]):
+            keyed = sorted((geo + s, rest) for _, geo, rest in group for s in suffixes)
+            f.write(b"".join(before + b"," + key + rest + b"\n" for key, rest in keyed))
     partial.replace(out)
     doc = {
         "source": source.name,

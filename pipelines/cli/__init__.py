@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", help="delivery code (default: from the file name)")
 
     p = sub.add_parser(
+        "quarantine", help="snapshots refused by ingest or the raw gate: list them, or drop one"
+    )
+    p.add_argument("action", choices=["list", "drop"])
+    p.add_argument("snapshot_id", nargs="?", help="the snapshot to drop (from `quarantine list`)")
+    p.add_argument("--all", action="store_true", help="list dropped snapshots too")
+    p.add_argument("--note", default="", help="why it is dropped (kept in the quarantine log)")
+
+    p = sub.add_parser(
         "prepare", help="build the dbt manifest Dagster loads (done by make install)"
     )
     p.add_argument("--force", action="store_true")
@@ -71,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        run = _command(args)
+        return run(args)
+    except KeyboardInterrupt:
+        print(f"monitor {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every command ends in a message and an exit code, never a traceback
+        return _failed(args.command, exc)
+
+
+def _command(args):
+    """The `run(args)` of the command, imported only when it is used."""
     if args.command == "refresh":
         from pipelines.cli.refresh import run
     elif args.command == "publish":
@@ -87,22 +107,52 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.cli.registry import run
     elif args.command == "intake":
         from pipelines.cli.intake import run
+    elif args.command == "quarantine":
+        from pipelines.cli.quarantine import run
     else:
         from pipelines.cli.prepare import run
+    return run
+
+
+def _failed(command: str, exc: Exception) -> int:
+    """A clear message for what stopped the command; the traceback goes to a log file."""
     from pipelines.lib.registry import RegistryError
     from pipelines.settings import DbtNotInstalled
 
-    try:
-        return run(args)
-    except RegistryError as exc:  # a broken registry stops any command before it does anything
+    if isinstance(exc, RegistryError):  # a broken registry stops any command before it runs
         print(
-            f"monitor {args.command}: the registry is invalid; nothing was run or published.\n  {exc}",
+            f"monitor {command}: the registry is invalid; nothing was run or published.\n  {exc}",
             file=sys.stderr,
         )
         return 2
-    except DbtNotInstalled as exc:
-        print(f"monitor {args.command}: nothing was run or published.\n  {exc}", file=sys.stderr)
+    if isinstance(exc, DbtNotInstalled):
+        print(f"monitor {command}: nothing was run or published.\n  {exc}", file=sys.stderr)
         return 2
+    log = _write_traceback(command)
+    print(
+        f"monitor {command}: error: {exc or type(exc).__name__}"
+        + (f"\n  details: {log}" if log else ""),
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _write_traceback(command: str):
+    """The traceback of the exception being handled, in `$MONITOR_HOME/logs/` (None when
+    that folder cannot be written)."""
+    import time
+    import traceback
+
+    from pipelines.settings import paths
+
+    try:
+        folder = paths().home / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"monitor-{command}-error-{time.strftime('%Y%m%dT%H%M%S')}.log"
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        return path
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":

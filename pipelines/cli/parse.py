@@ -22,6 +22,6 @@ def run(args) -> int:
     )
     import polars as pl
 
-    out = parsed.frame.with_columns(pl.col("flags").replace("", None))
+    out = parsed.frame.with_columns(pl.col("flags", "conf_status").replace("", None))
     out.write_csv(sys.stdout, null_value="")
     return 0

@@ -17,8 +17,9 @@ def run(args) -> int:
         print(f"Nothing published yet ({where.published_db}). Run `monitor refresh`.")
         _print_attempts(ledger.read(where.ledger))
         _print_gate(where)
+        _print_quarantine(where)
         _print_runs(where, args)
-        return 1
+        return 0
     con = open_read_only(where.published_db)
     try:
         pub_id, published_at, is_sample, source, version = con.execute(
@@ -69,9 +70,17 @@ def run(args) -> int:
     later = [e for e in entries if e.get("recorded_at", "") > str(published_at.isoformat())]
     _print_attempts([e for e in later if e.get("status") != "published"])
     _print_gate(where)
+    _print_quarantine(where)
     print(freshness, end="")
     _print_runs(where, args)
     return 0
+
+
+def _print_quarantine(where) -> None:
+    from pipelines.cli.quarantine import print_list
+    from pipelines.lib.quarantine import list_quarantined
+
+    print(print_list(list_quarantined(where.raw)), end="")
 
 
 def _print_runs(where, args) -> None:

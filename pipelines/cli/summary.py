@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.defs.errors import root_message
+from pipelines.defs.quality.checks import DBT_CHECK, is_gate_check
 
 
 @dataclass
@@ -32,6 +33,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} {unit}, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
+    lines += _quarantine(where, result.run_id)
     micro = materialised.get("raw/microdata__lfs_aggregates")
     if micro is not None:
         lines.append("  microdata: " + _microdata(micro))
@@ -63,18 +65,21 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         ]
         return Summary("\n".join(lines), True)
 
-    dbt_checks = [c for c in checks if not c.check_name.startswith("gx_")]
+    dbt_checks = [c for c in checks if not is_gate_check(c.check_name)]
     dbt_models = [
         k for k in materialised if k.split("/")[0] in ("staging", "intermediate", "marts")
     ]
     failed_dbt = [c for c in dbt_checks if not c.passed]
-    lines.append(
-        f"  dbt build: {len(dbt_models)} models, {len(dbt_checks) - len(failed_dbt)}/{len(dbt_checks)} tests passed"
-    )
+    if dbt_models or dbt_checks:
+        lines.append(
+            f"  dbt build: {len(dbt_models)} models, {len(dbt_checks) - len(failed_dbt)}/{len(dbt_checks)} tests passed"
+        )
+    else:
+        lines.append("  dbt build: not run")
     for c in failed_dbt:
         lines.append(f"    - FAILED {c.asset_key.to_user_string()}: {c.check_name}")
 
-    gx = [c for c in checks if c.check_name.startswith("gx_")]
+    gx = [c for c in checks if is_gate_check(c.check_name)]
     if gx:
         for stage, group in (
             ("raw", [c for c in gx if c.check_name == "gx_raw"]),
@@ -86,9 +91,12 @@ def summarise(result, where, elapsed_s: float) -> Summary:
             blocking = [c for c in group if not c.passed and c.severity.value == "ERROR"]
             warned = [c for c in group if not c.passed and c.severity.value == "WARN"]
             state = "FAILED" if blocking else "passed" + (" with warnings" if warned else "")
-            total = sum(int(_v(c.metadata, "expectations") or 0) for c in group)
+            suites = [c for c in group if c.check_name != DBT_CHECK]
+            total = sum(int(_v(c.metadata, "expectations") or 0) for c in suites)
+            dbt = sum(int(_v(c.metadata, "expectations") or 0) for c in group if c not in suites)
             lines.append(
-                f"  {stage} quality gate: {state} ({len(group)} checks, {total} expectations)"
+                f"  {stage} quality gate: {state} ({len(suites)} checks, {total} expectations"
+                + (f", {dbt} dbt data tests)" if stage == "models" else ")")
             )
             for c in blocking + warned:
                 lines.append(
@@ -123,6 +131,23 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append(f"  skipped: {', '.join(sorted(set(skipped)))}")
     lines.append("  result: " + ("PUBLISHED" if published else "NOT PUBLISHED"))
     return Summary("\n".join(lines), published)
+
+
+def _quarantine(where, run_id: str) -> list[str]:
+    """Snapshots this run set aside, and how many stay set aside (pipelines/lib/quarantine.py)."""
+    from pipelines.lib.quarantine import list_quarantined
+
+    entries = list_quarantined(where.raw)
+    if not entries:
+        return []
+    lines = [
+        f"  quarantine: {len(entries)} snapshot(s) set aside, never used as a current vintage "
+        "(monitor quarantine list)"
+    ]
+    for entry in entries:
+        if entry.run_id == run_id:
+            lines.append(f"    - quarantined now: {entry.line(240)}")
+    return lines
 
 
 def _microdata(meta) -> str:

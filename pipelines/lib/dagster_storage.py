@@ -81,7 +81,7 @@ class FastSqliteEventLogStorage(SqliteEventLogStorage):
 
 class FastSqliteStorage(DagsterSqliteStorage):
     """`storage: custom:` in dagster.yaml; base_dir defaults to $DAGSTER_HOME (Dagster's
-    default layout)."""
+    default layout), else `$MONITOR_HOME/dagster`."""
 
     def __init__(self, base_dir: str, inst_data=None) -> None:
         super().__init__(base_dir, inst_data)
@@ -93,5 +93,16 @@ class FastSqliteStorage(DagsterSqliteStorage):
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):
-        base_dir = config_value.get("base_dir") or os.environ["DAGSTER_HOME"]
-        return cls.from_local(base_dir=base_dir, inst_data=inst_data)
+        return cls.from_local(base_dir=_base_dir(config_value), inst_data=inst_data)
+
+
+def _base_dir(config_value: dict) -> str:
+    """`base_dir` from dagster.yaml, else $DAGSTER_HOME, else the instance folder `monitor`
+    uses (`$MONITOR_HOME/dagster`): `monitor status` from a plain shell has no DAGSTER_HOME."""
+    if config_value.get("base_dir"):
+        return config_value["base_dir"]
+    if os.environ.get("DAGSTER_HOME"):
+        return os.environ["DAGSTER_HOME"]
+    from pipelines.settings import paths
+
+    return str(paths().dagster_home)

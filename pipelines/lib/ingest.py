@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.lib.quarantine import quarantine
+from pipelines.lib.snapshots import Snapshot, SnapshotError
 from pipelines.lib.sources import SourceSpec, acquire
 from pipelines.lib.warehouse import connect, load_observations
-from pipelines.parsing import ParseError, parse_bytes
+from pipelines.parsing import NO_DATA, ObservationStream, ParseError, parse_stream
 from pipelines.settings import Paths
 
 #: Dimensions a producer may add without changing what a registry filter selects.
@@ -56,9 +58,16 @@ class IngestOutcome:
 
 
 def ingest_dataset(
-    spec: SourceSpec, source: str, code: str, entry: dict, where: Paths, log=None
+    spec: SourceSpec,
+    source: str,
+    code: str,
+    entry: dict,
+    where: Paths,
+    log=None,
+    run_id: str | None = None,
 ) -> IngestOutcome:
-    """`log` receives progress lines of a live download (retries, splits, async polling)."""
+    """`log` receives progress lines of a live download (retries, splits, async polling). A
+    snapshot that fails verification, parsing or the registry's dimensions is quarantined."""
     live_fetch = None
     if spec.kind == "live":
         from pipelines.lib.eurostat import live_fetcher
@@ -66,27 +75,33 @@ def ingest_dataset(
         live_fetch = live_fetcher(log=log)
     acquired = acquire(spec, source, code, where.raw, live_fetch=live_fetch)
     snap = acquired.snapshot
-    data = snap.read_verified()
     try:
-        parsed = parse_bytes(data, str(snap.file), code)
-    except ParseError as exc:
-        raise IngestError(f"{code}: {exc}") from exc
-    if parsed.format == "data-explorer-csv":
-        raise IngestError(
-            f"{code}: {snap.file} is a Data Explorer export with labels instead of codes; "
-            "it cannot be matched to the registry. Provide the TSV or SDMX-CSV download."
-        )
-    _check_dimensions(code, entry, parsed.dimensions, str(snap.file))
-    if parsed.rows == 0:
-        raise IngestError(f"{code}: {snap.file} holds no observations")
-    with connect(where.warehouse_db) as con:
-        loaded = load_observations(con, source, snap, parsed)
+        parsed = _read_checked(snap, code, entry)
+        # a TSV is parsed batch by batch as it is loaded: an error in any batch rolls it back
+        try:
+            with connect(where.warehouse_db) as con:
+                loaded, observations = load_observations(con, source, snap, parsed)
+        except ParseError as exc:
+            raise IngestError(f"{code}: {exc}") from exc
+    except (IngestError, SnapshotError, ValueError) as exc:
+        stage = "parse" if isinstance(exc.__cause__, ParseError) else "ingest"
+        set_aside = quarantine(snap, stage, str(exc), run_id)
+        if set_aside is not None:
+            raise IngestError(
+                f"{exc} [snapshot {snap.snapshot_id} quarantined: it will not become the "
+                "current vintage; `monitor quarantine list`]"
+            ) from exc
+        raise
+    note = acquired.note
+    if observations == 0 and "no data for this filter" not in note:
+        # an answer that matches no data is loaded as such; the raw gate names what it lacks
+        note = f"{'; '.join(parsed.warnings) or NO_DATA}; {note}"
     return IngestOutcome(
         dataset=code,
         snapshot_id=snap.snapshot_id,
         mode=snap.mode,
-        note=acquired.note,
-        observations=parsed.rows,
+        note=note,
+        observations=observations,
         format=parsed.format,
         loaded=loaded,
         sha256=snap.meta["sha256"],
@@ -95,6 +110,23 @@ def ingest_dataset(
         retrieved_at=str(snap.meta.get("retrieved_at", "")),
         warnings=parsed.warnings,
     )
+
+
+def _read_checked(snap: Snapshot, code: str, entry: dict) -> ObservationStream:
+    """The snapshot's bytes verified, opened as a stream and checked against the registry
+    entry (the observations themselves are parsed as they are loaded)."""
+    data = snap.read_verified()
+    try:
+        parsed = parse_stream(data, str(snap.file), code)
+    except ParseError as exc:
+        raise IngestError(f"{code}: {exc}") from exc
+    if parsed.format == "data-explorer-csv":
+        raise IngestError(
+            f"{code}: {snap.file} is a Data Explorer export with labels instead of codes; "
+            "it cannot be matched to the registry. Provide the TSV or SDMX-CSV download."
+        )
+    _check_dimensions(code, entry, parsed.dimensions, snap.meta.get("origin") or str(snap.file))
+    return parsed
 
 
 def _check_dimensions(code: str, entry: dict, found: list[str], file: str) -> None:

@@ -17,6 +17,7 @@ import duckdb
 
 from pipelines.lib import ledger
 from pipelines.lib.gate import GateResult, fingerprint, mart_tables
+from pipelines.lib.gate.dbt_tests import SUITE_PREFIX as DBT_SUITE_PREFIX
 from pipelines.lib.warehouse import connect
 
 STAGES = ("raw", "models")
@@ -56,8 +57,9 @@ def load_gate_record(quality_dir: Path, stage: str) -> dict[str, Any] | None:
 def check_gate(warehouse_db: Path, quality_dir: Path) -> list[GateResult]:
     """The gate results that allow publishing the warehouse as it is now, or PublicationRefused.
 
-    Both stages must have passed, the models stage on exactly the marts as they are now, the
-    raw stage on exactly the vintages the marts were built from.
+    Both stages must have passed, the models stage (its Great Expectations suites and the dbt
+    data tests) on exactly the marts as they are now, the raw stage on exactly the vintages
+    the marts were built from.
     """
     results = []
     for stage in STAGES:
@@ -78,15 +80,20 @@ def check_gate(warehouse_db: Path, quality_dir: Path) -> list[GateResult]:
             "the marts changed after the last quality gate ran; the gate must validate "
             "exactly what is published (re-run the gate)"
         )
+    for result in results:  # what failed, named, before any bookkeeping reason
+        if not result.passed:
+            failed = "; ".join(o.sentence() for o in result.failures("error")[:5])
+            raise PublicationRefused(f"{result.stage} quality gate failed: {failed}")
+    if not any(o.suite.startswith(DBT_SUITE_PREFIX) for o in models.outcomes):
+        raise PublicationRefused(
+            "the models quality gate holds no dbt data-test results; re-run the gate "
+            "(monitor publish) so that every check decides the publication"
+        )
     if raw.snapshot_ids != used or models.snapshot_ids != used:
         raise PublicationRefused(
             "the raw quality gate did not validate the vintages the marts were built from "
             "(a newer raw vintage failed the gate, or the gate has not run on these vintages)"
         )
-    for result in results:
-        if not result.passed:
-            failed = "; ".join(o.sentence() for o in result.failures("error")[:5])
-            raise PublicationRefused(f"{result.stage} quality gate failed: {failed}")
     return results
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
+from pipelines.lib.snapshots import Snapshot, list_snapshots, store_snapshot
 from pipelines.settings import SAMPLE_DIR
 
 
@@ -53,6 +53,22 @@ class Acquired:
     note: str
 
 
+def keep_last_accepted(raw_root: Path, source: str, dataset: str, why: str) -> Acquired:
+    """The source does not bring `dataset` this time: its last accepted vintage, never a
+    quarantined one (the note says when a newer one was skipped)."""
+    from pipelines.lib.quarantine import last_accepted, skipped_note
+
+    kept = last_accepted(raw_root, source, dataset)
+    skipped = skipped_note(raw_root, source, dataset, kept)
+    if kept is None:
+        raise SourceError(
+            f"{dataset}: {why}, and no accepted snapshot is stored"
+            + (f" ({skipped})" if skipped else "")
+        )
+    note = f"{why}; kept snapshot {kept.snapshot_id}"
+    return Acquired(kept, False, note + (f" ({skipped})" if skipped else ""))
+
+
 def find_in_folder(folder: Path, dataset: str) -> Path | None:
     """The one file in `folder` named after `dataset` (any supported extension, gz or not)."""
     from pipelines.parsing import dataset_code_from_name  # Polars: only when searching
@@ -79,14 +95,16 @@ def acquire(
             )
         return live_fetch(dataset, raw_root)
     if spec.kind == "asof":
+        from pipelines.lib.quarantine import last_accepted
+
         end_of_day = datetime.combine(spec.as_of + timedelta(days=1), time.min, UTC)
-        kept = latest_snapshot(
+        kept = last_accepted(
             raw_root, source, dataset, as_of=end_of_day - timedelta(microseconds=1)
         )
         if kept is None:
             raise SourceError(
                 f"no stored snapshot of {dataset} was retrieved on or before {spec.as_of} "
-                f"(under {raw_root / source / dataset})"
+                f"(under {raw_root / source / dataset}; quarantined snapshots are not used)"
             )
         return Acquired(kept, False, f"as of {spec.as_of}: stored snapshot {kept.snapshot_id}")
     if spec.kind == "sample":
@@ -97,10 +115,8 @@ def acquire(
         origin_kind = "dir"
     path = find_in_folder(folder, dataset) if folder and folder.is_dir() else None
     if path is None:
-        if spec.kind == "dir":
-            kept = latest_snapshot(raw_root, source, dataset)
-            if kept is not None:
-                return Acquired(kept, False, f"not in {folder}; kept snapshot {kept.snapshot_id}")
+        if spec.kind == "dir" and list_snapshots(raw_root, source, dataset):
+            return keep_last_accepted(raw_root, source, dataset, f"not in {folder}")
         raise SourceError(
             f"no file for dataset {dataset} in {folder} (expected e.g. {dataset}.tsv)"
         )

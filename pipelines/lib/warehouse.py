@@ -6,6 +6,7 @@ file, so no connection may outlive the step that needs it.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.snapshots import Snapshot
-from pipelines.parsing import ParsedDataset
+from pipelines.parsing import ObservationStream
 
 
 class WarehouseBusy(RuntimeError):
@@ -58,76 +59,135 @@ def vintages_table(source: str, dataset: str) -> str:
 
 
 def load_observations(
-    con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ParsedDataset
-) -> bool:
+    con: duckdb.DuckDBPyConnection, source: str, snapshot: Snapshot, parsed: ObservationStream
+) -> tuple[bool, int]:
     """Load one vintage into `raw."<source>__<dataset>"` and mark it current.
 
-    Returns False when the vintage was loaded before (only the current marker moves).
+    The parser's batches are first written to Parquet files in a temporary folder (a large
+    file is never held whole, and a parse error in any batch stops before the warehouse is
+    touched); one INSERT then reads them in one transaction (DuckDB streams it: inserting the
+    batches one by one in a transaction kept them all in memory, 2.7 GB for a 31M-observation
+    file, against 0.7 GB this way). A file with no observation (an answer that matches no
+    data) is a vintage of zero observations: the raw gate names what it lacks.
+
+    Returns whether the vintage is new (False: it was loaded before, only the current marker
+    moves, and the file is not parsed again) and its number of observations.
     """
     dataset = snapshot.meta["dataset"]
-    frame = parsed.frame
-    if "geo" not in frame.columns:
+    if "geo" not in parsed.dimensions:
         raise ValueError(
             f"{dataset}: the file has no geo dimension ({', '.join(parsed.dimensions)})"
         )
     dims = [d for d in parsed.dimensions if d != "geo"]
     obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
-    con.execute("create schema if not exists raw")
-    con.execute(
-        f"""create table if not exists {obs} (
-            snapshot_id varchar, dims map(varchar, varchar), geo varchar, time varchar,
-            value double, flags varchar)"""
-    )
-    con.execute(
-        f"""create table if not exists {vint} (
-            snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
-            is_sample boolean, origin varchar, file varchar, retrieved_at timestamptz,
-            sha256 varchar, bytes bigint, format varchar, last_update timestamp,
-            observations bigint, loaded_at timestamptz, is_current boolean)"""
-    )
     meta = snapshot.meta
+    known = _loaded_observations(con, f"{source}__{dataset}__vintages", meta["snapshot_id"])
+    with tempfile.TemporaryDirectory(prefix="monitor-load-") as staging:
+        if known is None:
+            for number, frame in enumerate(parsed):
+                frame.write_parquet(Path(staging) / f"{number:06d}.parquet", compression="lz4")
+        con.execute("begin transaction")
+        try:
+            con.execute("create schema if not exists raw")
+            con.execute(
+                f"""create table if not exists {obs} (
+                    snapshot_id varchar, dims map(varchar, varchar), geo varchar,
+                    time varchar, value double, flags varchar, conf_status varchar)"""
+            )
+            _add_conf_status(con, obs)
+            con.execute(
+                f"""create table if not exists {vint} (
+                    snapshot_id varchar primary key, source varchar, dataset varchar,
+                    mode varchar, is_sample boolean, origin varchar, file varchar,
+                    retrieved_at timestamptz, sha256 varchar, bytes bigint, format varchar,
+                    last_update timestamp, observations bigint, loaded_at timestamptz,
+                    is_current boolean)"""
+            )
+            if known is None and parsed.rows:
+                keys = ", ".join(f"'{d}'" for d in dims)
+                values = ", ".join(f'"{d}"' for d in dims)
+                files = str(Path(staging) / "*.parquet").replace("'", "''")
+                con.execute(
+                    f"""insert into {obs}
+                    select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time,
+                    value, flags, conf_status from read_parquet('{files}')""",
+                    [meta["snapshot_id"]],
+                )
+            if known is None:
+                con.execute(
+                    f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+                    [
+                        meta["snapshot_id"],
+                        source,
+                        dataset,
+                        meta["mode"],
+                        meta["is_sample"],
+                        meta["origin"],
+                        meta["file"],
+                        meta["retrieved_at"],
+                        meta["sha256"],
+                        meta["bytes"],
+                        parsed.format,
+                        parsed.last_update,
+                        parsed.rows,
+                        datetime.now(UTC),
+                    ],
+                )
+            con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return known is None, parsed.rows if known is None else known
+
+
+def _loaded_observations(
+    con: duckdb.DuckDBPyConnection, table: str, snapshot_id: str
+) -> int | None:
+    """The observation count of a vintage loaded before, or None."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = ?",
+        [table],
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    found = con.execute(
+        f'select observations from raw."{table}" where snapshot_id = ?', [snapshot_id]
+    ).fetchall()
+    return found[0][0] if found else None
+
+
+def _add_conf_status(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A raw table from before confidentiality was read apart gets the column, null on its
+    rows (staging reads the flag `c` of those rows as status C)."""
+    con.execute(f"alter table {table} add column if not exists conf_status varchar")
+
+
+def unload_vintage(
+    con: duckdb.DuckDBPyConnection, source: str, dataset: str, snapshot_id: str, set_aside: set[str]
+) -> str | None:
+    """Take a refused vintage out of the build warehouse (its snapshot stays in the raw store,
+    quarantined) and make the most recently loaded vintage not in `set_aside` current again,
+    in one transaction; returns that vintage's snapshot id (None when no vintage is left).
+    No model then sees the refused rows, not even as the "previous vintage" of a revision."""
+    obs, vint = raw_table(source, dataset), vintages_table(source, dataset)
     con.execute("begin transaction")
     try:
-        known = con.execute(
-            f"select count(*) from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
-        )
-        is_new = known.fetchall()[0][0] == 0
-        if is_new:
-            con.register("incoming", frame.to_arrow())
-            keys = ", ".join(f"'{d}'" for d in dims)
-            values = ", ".join(f'"{d}"' for d in dims)
-            con.execute(
-                f"""insert into {obs}
-                select ?, map([{keys}]::varchar[], [{values}]::varchar[]), geo, time, value, flags
-                from incoming""",
-                [meta["snapshot_id"]],
-            )
-            con.unregister("incoming")
-            con.execute(
-                f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
-                [
-                    meta["snapshot_id"],
-                    source,
-                    dataset,
-                    meta["mode"],
-                    meta["is_sample"],
-                    meta["origin"],
-                    meta["file"],
-                    meta["retrieved_at"],
-                    meta["sha256"],
-                    meta["bytes"],
-                    parsed.format,
-                    parsed.last_update,
-                    frame.height,
-                    datetime.now(UTC),
-                ],
-            )
-        con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
+        con.execute(f"delete from {obs} where snapshot_id = ?", [snapshot_id])
+        con.execute(f"delete from {vint} where snapshot_id = ?", [snapshot_id])
+        rows = con.execute(
+            f"""select snapshot_id from {vint} where not list_contains(?::varchar[], snapshot_id)
+                order by loaded_at desc limit 1""",
+            [sorted(set_aside)],
+        ).fetchall()
+        kept = rows[0][0] if rows else None
+        con.execute(f"update {vint} set is_current = coalesce(snapshot_id = ?, false)", [kept])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return is_new
+    return kept
 
 
 def refresh_raw_views(
@@ -146,6 +206,8 @@ def refresh_raw_views(
     missing = [f"{s}__{d}" for s, d in datasets if f"{s}__{d}" not in existing]
     if missing:
         raise RuntimeError(f"raw tables missing (ingest them first): {', '.join(missing)}")
+    for s, d in datasets:
+        _add_conf_status(con, raw_table(s, d))
     obs = " union all ".join(
         f"select '{s}' as source, '{d}' as dataset, * from {raw_table(s, d)}" for s, d in datasets
     )

@@ -1,6 +1,12 @@
 """One parser for every Eurostat file format; the format is detected from the bytes.
 
 parse_file(path) -> ParsedDataset      # raises ParseError naming file, line and column
+parse_stream(path or bytes) -> ObservationStream   # the same, batch by batch (bounded memory)
+
+Every format gives the same observations: flags, the confidentiality status in a column of its
+own (`conf_status`, a confidential cell has no value), and zero rows (with a NO_DATA warning)
+for an answer that matches no data. A stream settles confidentiality batch by batch
+(`settle_confidentiality`), so its batches read the same as the whole file.
 """
 
 from __future__ import annotations
@@ -9,17 +15,25 @@ from pathlib import Path
 
 from pipelines.parsing import data_explorer_csv, eurostat_tsv, jsonstat, sdmx_csv
 from pipelines.parsing.observations import (
+    CONF_STATUS_MEANINGS,
+    CONFIDENTIAL_CODES,
     FLAG_MEANINGS,
     KNOWN_FLAGS,
+    NO_DATA,
+    ObservationStream,
     ParsedDataset,
     ParseError,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import decompress, first_line, require_content, strip_bom
+from pipelines.parsing.rawbytes import TextStream, first_line, require_content
 
 __all__ = [
+    "CONFIDENTIAL_CODES",
+    "CONF_STATUS_MEANINGS",
     "FLAG_MEANINGS",
     "KNOWN_FLAGS",
+    "NO_DATA",
+    "ObservationStream",
     "ParseError",
     "ParsedDataset",
     "dataset_code_from_name",
@@ -27,6 +41,7 @@ __all__ = [
     "normalise_period",
     "parse_bytes",
     "parse_file",
+    "parse_stream",
 ]
 
 _EXTENSIONS = (".tsv", ".csv", ".json", ".txt")
@@ -48,7 +63,26 @@ def detect_format(data: bytes) -> str | None:
 
 def parse_bytes(data: bytes, source: str, dataset: str | None = None) -> ParsedDataset:
     """Parse raw (possibly gzip-compressed) bytes of any supported Eurostat format."""
-    data = strip_bom(decompress(data, source))
+    return parse_stream(data, source, dataset).collect()
+
+
+def parse_stream(
+    origin: bytes | Path, source: str, dataset: str | None = None
+) -> ObservationStream:
+    """The observations of raw bytes or of a file (possibly gzip-compressed), batch by batch.
+
+    A Eurostat TSV is read, inflated and parsed a batch of lines at a time, so its memory
+    stays bounded whatever the file's size; other formats are parsed whole, as one batch.
+    Errors are ParseErrors naming file, line and column, raised while the batches are read."""
+    text = TextStream(origin, source)
+    head = text.lines(1 << 16)
+    text.unread(head)
+    header = first_line(head)
+    if header.strip() and detect_format(header.encode() + b"\n") == "eurostat-tsv":
+        observations = eurostat_tsv.stream(text, source)
+        observations.dataset = dataset
+        return observations
+    data = text.read_all()
     require_content(data, source)
     fmt = detect_format(data)
     parser = {
@@ -65,9 +99,9 @@ def parse_bytes(data: bytes, source: str, dataset: str | None = None) -> ParsedD
             "SDMX-CSV, JSON-stat 2.0 or a Data Explorer CSV",
             1,
         )
-    parsed = parser(data, source)
+    parsed = parser(data, source)  # its confidentiality is settled as the stream is read
     parsed.dataset = parsed.dataset or dataset
-    return parsed
+    return ObservationStream.of(parsed)
 
 
 def parse_file(path: str | Path, dataset: str | None = None) -> ParsedDataset:

@@ -1,6 +1,8 @@
 """Eurostat TSV: the old bulk layout (`unit,sex,age,geo\\time`) and the SDMX API layout
 (`freq,unit,...,geo\\TIME_PERIOD`). One series per line, periods as columns, each cell a value
-followed by its flags (`9.1 b`, `: u`, `:`).
+followed by its flags (`9.1 b`, `: u`, `:`) and, in the SDMX layout, `@` and the
+confidentiality status (`: @C`, `: p@C`). Series without data are left out, so an answer that
+matches no data is the header alone: zero observations.
 
 Files as Eurostat writes them (every cell `value flags` with exactly one blank: `9.1 b`,
 `8.7 `, `: u`) take a fast path (`_parse_regular`); any other file, and every file with an
@@ -10,39 +12,147 @@ give the same observations.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 import polars as pl
 
 from pipelines.parsing.observations import (
+    CONF_STATUS_MEANINGS,
     KNOWN_FLAGS,
+    NO_DATA,
+    ObservationStream,
     ParsedDataset,
     ParseError,
     check_flags,
+    empty_frame,
     finish,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import check_utf8, first_line
+from pipelines.parsing.rawbytes import TextStream, check_utf8, first_line
 
 _NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
+#: the end of a cell that holds a confidentiality status: `@` and the code (`: p@C`)
+_CONF = r"\s*@([^@]*)$"
+#: the flag text of a regular cell (flags, then perhaps `@` and a status): `bp`, `@C`, `p@C`
+_FLAG_TEXT = f"^[{KNOWN_FLAGS}]*(?:@[{''.join(CONF_STATUS_MEANINGS)}])?$"
 
 
 def looks_like(header: str) -> bool:
-    """A TSV header: tab-separated, first cell `dims\\time` or `dims\\TIME_PERIOD`."""
-    return "\t" in header and "\\" in header.split("\t", 1)[0]
+    """A TSV header: tab-separated, first cell `dims\\time` or `dims\\TIME_PERIOD` (alone when
+    no series has data)."""
+    key = header.split("\t", 1)[0]
+    if "\t" in header:
+        return "\\" in key
+    return key.strip().endswith(("\\time", "\\TIME_PERIOD"))
 
 
 def parse(data: bytes, source: str) -> ParsedDataset:
-    header = first_line(data)
-    dims, periods, fmt = _parse_header(header, source)
-    long = _parse_regular(data, dims, periods)
-    if long is None:
-        frame = _read_cells(data, source, periods)
-        frame = _split_key(frame, dims, source)
-        long = finish(_to_long(frame, dims, periods, source), dims)
-    return ParsedDataset(frame=long, dimensions=dims, format=fmt)
+    return stream(TextStream(data, source), source).collect()
 
 
-def _parse_header(header: str, source: str) -> tuple[list[str], list[str], str]:
+def stream(text: TextStream, source: str) -> ObservationStream:
+    """The file's observations batch by batch: about BATCH_OBSERVATIONS per batch, each batch
+    of whole lines parsed as a file of its own (the header, then those lines). The header
+    alone (blank lines aside) is an answer that matches no data: zero observations, NO_DATA."""
+    first = text.lines(1 << 16)
+    end = first.find(b"\n") + 1 or len(first)
+    header, sample = first[:end], first[end:]
+    while not sample.strip():  # blank so far: read on until a data line or the end
+        more = text.lines(1 << 16)
+        if not more:  # the header alone: no series has data
+            dims, _, fmt = _parse_header(first_line(header), source, periods_required=False)
+            no_data = [f"{NO_DATA} (header only)"]
+            return ObservationStream(iter([empty_frame(dims)]), dims, fmt, warnings=no_data)
+        sample += more
+    text.unread(sample)
+    dims, periods, fmt = _parse_header(first_line(header), source)
+    line_bytes = len(sample) / sample.count(b"\n") if b"\n" in sample else len(header)
+    size = int(min(max(BATCH_OBSERVATIONS / len(periods) * line_bytes, 1), 1 << 26))
+    batches = _batches(text, header, dims, periods, source, size)
+    return ObservationStream(batches, dims, fmt, series_length=len(periods))
+
+
+#: Observations per batch of `stream`: bounds the memory of a parse whatever the file's size
+#: (a batch's long table takes about 100 bytes per observation).
+BATCH_OBSERVATIONS = 250_000
+#: Batches parsed at the same time (Polars and NumPy release the GIL while they work).
+_THREADS = 2
+
+
+def _batches(
+    text: TextStream, header: bytes, dims: list[str], periods: list[str], source: str, size: int
+) -> Iterator[pl.DataFrame]:
+    """Each batch through the fast path, else the general path; an error names the line in
+    the whole file. Batches of blank lines only are skipped (as the general path skips blank
+    lines); `stream` has seen a data line (a header alone is no data, not an error)."""
+    line = 2  # the file's line number of the batch's first line
+    jobs = []
+    while batch := text.lines(size):
+        # empty lines at the start of a batch are skipped, as the general path skips blank
+        # lines (Polars would take the first line for the number of columns)
+        body = batch.lstrip(b"\r\n")
+        first = line + batch.count(b"\n", 0, len(batch) - len(body))
+        if body and not body.isspace():
+            jobs.append((header + body, dims, periods, source, first - 2))
+        line += batch.count(b"\n") + (not batch.endswith(b"\n"))
+        if len(jobs) > 1:
+            break
+    if not jobs:
+        _read_cells(header, source, periods)  # raises: no data lines after the header
+    if len(jobs) == 1:  # the whole file in one batch: no thread needed
+        yield _parse_batch(*jobs[0])
+        return
+    with ThreadPoolExecutor(_THREADS) as pool:
+        parsing: deque[Future[pl.DataFrame]] = deque(pool.submit(_parse_batch, *j) for j in jobs)
+        del jobs
+        while batch := text.lines(size):
+            body = batch.lstrip(b"\r\n")
+            first = line + batch.count(b"\n", 0, len(batch) - len(body))
+            if body and not body.isspace():
+                data = header + body
+                parsing.append(pool.submit(_parse_batch, data, dims, periods, source, first - 2))
+            line += batch.count(b"\n") + (not batch.endswith(b"\n"))
+            if len(parsing) > _THREADS:
+                yield parsing.popleft().result()
+        while parsing:
+            yield parsing.popleft().result()
+
+
+def _parse_batch(
+    data: bytes, dims: list[str], periods: list[str], source: str, shift: int
+) -> pl.DataFrame:
+    """The observations of `data` (a header and data lines) as a file of its own; an error's
+    line is moved by `shift` lines (where the batch's lines are in the whole file)."""
+    try:
+        long = _parse_regular(data, dims, periods)
+        if long is None:
+            frame = _read_cells(data, source, periods)
+            frame = _split_key(frame, dims, source)
+            long = finish(_to_long(frame, dims, periods, source), dims)
+        return long
+    except pl.exceptions.SchemaError:
+        # Polars sizes the table by the first line: name it as the general path names a
+        # ragged line further down
+        start = data.find(b"\n") + 1
+        fields = data[start : data.find(b"\n", start) % (len(data) + 1)].count(b"\t") + 1
+        expected = len(periods) + 1
+        if fields < expected:
+            why, column = "empty cell or missing field (ragged line)", fields + 1
+        else:
+            why, column = f"line has {fields} fields, the header has {expected}", expected + 1
+        raise ParseError(source, why, 2 + shift, str(column)) from None
+    except ParseError as exc:
+        if not shift or exc.line is None or exc.line < 2:
+            raise
+        raise ParseError(exc.source, exc.reason, exc.line + shift, exc.column) from None
+
+
+def _parse_header(
+    header: str, source: str, periods_required: bool = True
+) -> tuple[list[str], list[str], str]:
     cells = header.split("\t")
     key = cells[0].strip()
     if "\\" not in key:
@@ -62,7 +172,7 @@ def _parse_header(header: str, source: str) -> tuple[list[str], list[str], str]:
         raise ParseError(
             source, f"dimension list {dims_part!r} has empty or repeated names", 1, "1"
         )
-    if len(cells) < 2:
+    if len(cells) < 2 and periods_required:
         raise ParseError(source, "header has no period columns", 1)
     periods: list[str] = []
     for i, cell in enumerate(cells[1:], start=2):
@@ -146,13 +256,15 @@ def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: s
         index=["__line", *dims], on=periods, variable_name="time", value_name="__cell"
     )
     cell = pl.col("__cell").str.strip_chars()
-    parts = cell.str.split_exact(" ", 1)
+    # splitn, not split_exact: `1  b` (two blanks) keeps its flags, `2 b 3` is refused
+    parts = cell.str.replace(_CONF, "").str.strip_chars().str.splitn(" ", 2)
     long = long.with_columns(
         parts.struct.field("field_0").alias("__value"),
         parts.struct.field("field_1")
         .str.replace_all(" ", "", literal=True)
         .fill_null("")
         .alias("flags"),
+        cell.str.extract(_CONF, 1).str.strip_chars().fill_null("").alias("conf_status"),
     )
     is_missing = pl.col("__value") == ":"
     number = pl.col("__value").str.contains(_NUMBER)
@@ -180,7 +292,7 @@ def _to_long(frame: pl.DataFrame, dims: list[str], periods: list[str], source: s
 #: Every byte but the separators and blanks: `bytes.translate(None, _NON_BLANK)` keeps only
 #: the tabs, blanks, line ends and control characters of a file, in order.
 _NON_BLANK = bytes(range(33, 256))
-_RESERVED = {"time", "value", "flags"}
+_RESERVED = {"time", "value", "flags", "conf_status"}
 #: How the fast path reads the flags (`b`, `ep`, ...): as a number per distinct text, from
 #: which the flags column is made once, in the order of the observations.
 _FLAG_TEXTS = pl.Categorical(pl.Categories("pipelines.parsing.eurostat_tsv.flags"))
@@ -190,7 +302,8 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
     """The observations of a file in Eurostat's own layout, or None to use the general path.
 
     "Eurostat's own layout": every data line is `key`, then for each period a tab and a cell
-    `value flags` with exactly one blank (`9.4 b`, `8.7 `, `: u`; the flags may be empty);
+    `value flags` with exactly one blank (`9.4 b`, `8.7 `, `: u`, `: @C`; the flags may be
+    empty, and end in `@` and a confidentiality status);
     nothing else below 0x21 but the line ends (all LF or all CRLF); no empty key or value.
     Then replacing every blank by a tab makes each cell two columns, and Polars' CSV reader
     parses the values as numbers (`:` as null) and the flags as categories, in parallel, with
@@ -250,9 +363,10 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
     ]
     if not all(frame.select(pl.all_horizontal(checks)).row(0)):
         return None
-    table = _flag_table(frame, flags)
-    if table is None:
+    tables = _flag_table(frame, flags)
+    if tables is None:
         return None
+    table, conf_table = tables
     empty = table.len() - 1
     parts = key.str.strip_chars().str.split_exact(",", len(dims) - 1)
     renames = {f"field_{i}": d for i, d in enumerate(dims)}
@@ -278,26 +392,29 @@ def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataF
     value = pl.concat([frame[v] for v in values], rechunk=True).gather(at)
     code = pl.concat([frame[f].to_physical() for f in flags], rechunk=True).gather(at)
     flag = table.gather(code.fill_null(empty))
+    conf = conf_table.gather(code.fill_null(empty))
     del frame, at, code  # freed before the next allocations, which can then reuse the memory
     period = np.empty((n, width), dtype=np.uint8 if width < 256 else np.uint32)
     period[:] = np.arange(width, dtype=period.dtype)
     time = pl.Series([periods[i] for i in order]).gather(period.ravel())
     del period
     long = keys.with_columns(value.reshape((n, width)).alias("value")).explode("value")
-    return long.select(*dims, time.alias("time"), "value", flag.alias("flags"))
+    return long.select(
+        *dims, time.alias("time"), "value", flag.alias("flags"), conf.alias("conf_status")
+    )
 
 
-def _flag_table(frame: pl.DataFrame, flags: list[str]) -> pl.Series | None:
-    """The text of each flag category the file uses, by category id, then "" (the last entry)
-    for an empty field (which a Categorical reads as null); None when a flag has a letter
-    outside KNOWN_FLAGS."""
+def _flag_table(frame: pl.DataFrame, flags: list[str]) -> tuple[pl.Series, pl.Series] | None:
+    """The flags and the confidentiality status of each flag category the file uses (`bp`,
+    `@C`, `p@C`), by category id, then "" (the last entry) for an empty field (which a
+    Categorical reads as null); None when a text is not flags and perhaps `@` and a status."""
     used = pl.concat([frame[f].unique() for f in flags]).unique()
     texts = used.cast(pl.String).fill_null("")
-    if texts.str.contains(f"[^{KNOWN_FLAGS}]").any():
+    if not texts.str.contains(_FLAG_TEXT).all():
         return None
     ids = used.to_physical()
     empty = int(ids.max() or 0) + 1
-    table = [""] * (empty + 1)
+    table, conf = [""] * (empty + 1), [""] * (empty + 1)
     for i, text in zip(ids.fill_null(empty).to_list(), texts.to_list(), strict=True):
-        table[i] = text
-    return pl.Series(table, dtype=pl.String)
+        table[i], _, conf[i] = text.partition("@")
+    return pl.Series(table, dtype=pl.String), pl.Series(conf, dtype=pl.String)

@@ -1,5 +1,8 @@
 """JSON-stat 2.0 from Eurostat's statistics API: sparse `value` and `status` keyed by the
-row-major flat index over the dimensions in `id` order, sizes in `size`."""
+row-major flat index over the dimensions in `id` order, sizes in `size`. A status is the flags,
+then `|` and the confidentiality status when there is one (`p`, `|C`, `p|C`; their labels are
+in `extension.status`). An answer that matches no data has a dimension of size 0 and an empty
+`value`: zero observations."""
 
 from __future__ import annotations
 
@@ -12,9 +15,11 @@ import numpy as np
 import polars as pl
 
 from pipelines.parsing.observations import (
+    NO_DATA,
     ParsedDataset,
     ParseError,
     check_flags,
+    empty_frame,
     finish,
     normalise_period,
 )
@@ -52,6 +57,20 @@ def _parse(data: bytes, source: str) -> ParsedDataset:
     total = int(np.prod(sizes)) if sizes else 0
     values = _sparse(doc.get("value", {}), total, "value", source)
     statuses = _sparse(doc.get("status", {}), total, "status", source)
+    time_dim = next((d for d in ids if d.lower() in ("time", "time_period")), None)
+    if time_dim is None:
+        raise ParseError(source, "no time dimension in 'id'", None, "id")
+    dims = [d for d in ids if d != time_dim]
+    if total == 0:  # a dimension of size 0: the filter matches no data
+        empty = ", ".join(d for d, n in zip(ids, sizes, strict=True) if n == 0)
+        return ParsedDataset(
+            empty_frame(dims),
+            dims,
+            "json-stat",
+            dataset=_dataset_code(doc),
+            last_update=_updated(doc),
+            warnings=[f"{NO_DATA} (dimension {empty} of size 0)"],
+        )
     keys = np.array(sorted(set(values) | set(statuses)), dtype=np.int64)
     columns: dict[str, Any] = {}
     rest = keys.copy()
@@ -68,19 +87,19 @@ def _parse(data: bytes, source: str) -> ParsedDataset:
         {
             **{d: pl.Series(d, columns[d], dtype=pl.String) for d in ids},
             "value": pl.Series("value", value_list, dtype=pl.Float64),
-            "flags": pl.Series(
-                "flags", [statuses.get(int(k)) or "" for k in keys], dtype=pl.String
+            "__status": pl.Series(
+                "__status", [statuses.get(int(k)) or "" for k in keys], dtype=pl.String
             ),
         }
     )
-    frame = frame.with_columns(pl.col("flags").str.replace_all(r"[\s:]", ""))
-    time_dim = next((d for d in ids if d.lower() in ("time", "time_period")), None)
-    if time_dim is None:
-        raise ParseError(source, "no time dimension in 'id'", None, "id")
+    status = pl.col("__status").str.replace_all(r"[\s:]", "").str.split_exact("|", 1)
+    frame = frame.with_columns(
+        status.struct.field("field_0").alias("flags"),
+        status.struct.field("field_1").fill_null("").alias("conf_status"),
+    )
     frame = frame.rename({time_dim: "time"})
     frame = _normalise_time(frame, source)
     check_flags(frame, source, lambda i: (None, f"status[{int(keys[i])}]"))
-    dims = [d for d in ids if d != time_dim]
     return ParsedDataset(
         frame=finish(frame, dims),
         dimensions=dims,
@@ -94,9 +113,9 @@ def _structure(doc: dict, source: str) -> tuple[list[str], list[int]]:
     ids, sizes = doc.get("id"), doc.get("size")
     if not isinstance(ids, list) or not isinstance(sizes, list) or len(ids) != len(sizes):
         raise ParseError(source, "'id' and 'size' must be lists of equal length", None, "id/size")
-    if not all(isinstance(s, int) and s > 0 for s in sizes):
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes):
         raise ParseError(
-            source, f"'size' holds a non-positive or non-integer entry: {sizes}", None, "size"
+            source, f"'size' holds a negative or non-integer entry: {sizes}", None, "size"
         )
     if not isinstance(doc.get("dimension"), dict):
         raise ParseError(source, "'dimension' is missing", None, "dimension")
@@ -143,6 +162,8 @@ def _sparse(raw: Any, total: int, name: str, source: str) -> dict[int, Any]:
     else:
         raise ParseError(source, f"'{name}' must be an object or a list", None, name)
     out_of_range = [k for k in items if k < 0 or k >= total]
+    if out_of_range and total == 0:
+        raise ParseError(source, f"'{name}' holds entries but a dimension has size 0", None, name)
     if out_of_range:
         raise ParseError(
             source,

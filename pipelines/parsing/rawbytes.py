@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
+from pathlib import Path
+from typing import BinaryIO
 
 from pipelines.parsing.observations import ParseError
 
@@ -78,3 +81,109 @@ def locate(data: bytes, *keys: str) -> tuple[int | None, int | None]:
             return None, None
         at = found
     return data.count(b"\n", 0, at) + 1, at - (data.rfind(b"\n", 0, at) + 1) + 1
+
+
+def _open(path: Path) -> BinaryIO:
+    """A file TextStream closes at the end of its text (`_close`), not by a `with`."""
+    return open(path, "rb")  # noqa: SIM115
+
+
+class TextStream:
+    """The decompressed text of raw bytes or of a file, read piece by piece (a gzip stream,
+    several members included, is inflated as it is read; a UTF-8 BOM at the start is dropped),
+    so that a large file is never held whole. A broken gzip stream raises the ParseError
+    `decompress` gives for the whole file (line and column where its text stops)."""
+
+    _RAW_BLOCK = 1 << 20
+
+    def __init__(self, origin: bytes | Path, source: str):
+        self._origin, self._source = origin, source
+        self._raw: BinaryIO = io.BytesIO(origin) if isinstance(origin, bytes) else _open(origin)
+        self._inflate = None
+        if self._raw.read(2) == GZIP_MAGIC:
+            self._inflate = zlib.decompressobj(wbits=31)
+        self._raw.seek(0)
+        self._compressed = b""  # gzip input not inflated yet
+        self._pending = b""  # text read ahead and given back (`unread`)
+        self._started = False
+        self._ended = False
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes of text; b"" at the end."""
+        if self._pending:
+            text, self._pending = self._pending[:size], self._pending[size:]
+            return text
+        text = b""
+        while not text and not self._ended:
+            text = self._next(size)
+        if not self._started and text:
+            self._started = True
+            text = strip_bom(text)
+        return text
+
+    def unread(self, text: bytes) -> None:
+        self._pending = text + self._pending
+
+    def lines(self, size: int) -> bytes:
+        """About `size` bytes of whole lines (at least one line; the last one may lack its
+        line end); b"" at the end of the text."""
+        carry = b""
+        while True:
+            block = self.read(size)
+            if not block:
+                return carry
+            end = block.rfind(b"\n") + 1
+            if end:
+                view = memoryview(block)
+                self.unread(bytes(view[end:]))
+                return b"".join((carry, view[:end])) if carry else bytes(view[:end])
+            carry += block
+
+    def read_all(self) -> bytes:
+        parts = []
+        while part := self.read(self._RAW_BLOCK * 64):
+            parts.append(part)
+        return b"".join(parts)
+
+    def _next(self, size: int) -> bytes:
+        if self._inflate is None:
+            text = self._raw.read(size)
+            if not text:
+                self._close()
+            return text
+        while True:
+            if self._inflate.eof:  # another gzip member may follow (after NUL padding)
+                pending = self._inflate.unused_data.lstrip(b"\0")
+                while len(pending) < 2:
+                    raw = self._raw.read(self._RAW_BLOCK)
+                    if not raw:
+                        if pending:
+                            self._fail()
+                        self._close()
+                        return b""
+                    pending = (pending + raw).lstrip(b"\0")
+                if not pending.startswith(GZIP_MAGIC):
+                    self._fail()
+                self._inflate = zlib.decompressobj(wbits=31)
+                self._compressed = pending
+            if not self._compressed:
+                self._compressed = self._raw.read(self._RAW_BLOCK)
+                if not self._compressed:
+                    self._fail()  # the text ends inside a gzip member
+            try:
+                text = self._inflate.decompress(self._compressed, size)
+            except zlib.error:
+                self._fail()
+            self._compressed = self._inflate.unconsumed_tail
+            if text:
+                return text
+
+    def _fail(self) -> None:
+        data = self._origin if isinstance(self._origin, bytes) else Path(self._origin).read_bytes()
+        self._close()
+        decompress(data, self._source)  # raises the ParseError that names line and column
+        raise ParseError(self._source, "gzip stream is corrupt")
+
+    def _close(self) -> None:
+        self._ended = True
+        self._raw.close()

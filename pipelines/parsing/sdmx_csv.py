@@ -2,6 +2,8 @@
 
 1.0: `DATAFLOW,LAST UPDATE,freq,...,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS` (CRLF).
 2.0: `STRUCTURE,STRUCTURE_ID,...` with the same observation columns.
+`CONF_STATUS` (the confidentiality status) becomes `conf_status`; an answer that matches no
+data is the header alone: zero observations.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from datetime import datetime
 import polars as pl
 
 from pipelines.parsing.observations import (
+    NO_DATA,
     ParsedDataset,
     ParseError,
     check_flags,
+    empty_frame,
     finish,
     normalise_period,
 )
@@ -48,8 +52,11 @@ def parse(data: bytes, source: str) -> ParsedDataset:
         raise ParseError(source, f"unreadable SDMX-CSV ({str(exc).splitlines()[0]})") from exc
     frame = frame.rename({c: c.strip() for c in frame.columns})
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars("\r ")).with_row_index("__line", 2)
-    if frame.height == 0:
-        raise ParseError(source, "no observation rows after the header", 2)
+    if frame.height == 0:  # the header alone: the filter matches no data
+        dims = [d.lower() for d in dims]
+        return ParsedDataset(
+            empty_frame(dims), dims, "sdmx-csv", warnings=[f"{NO_DATA} (header only)"]
+        )
     _check_complete(frame, dims, source, header)
     frame = _periods(frame, source, header)
     value = pl.col("OBS_VALUE").fill_null("")
@@ -64,19 +71,18 @@ def parse(data: bytes, source: str) -> ParsedDataset:
         )
     flags = pl.col("OBS_FLAG").fill_null("") if "OBS_FLAG" in frame.columns else pl.lit("")
     flags = flags.str.to_lowercase().str.replace_all(r"[\s,]", "")
-    confidential = (
-        pl.col("CONF_STATUS").fill_null("").is_in(["C", "D"])
-        if "CONF_STATUS" in frame.columns
-        else pl.lit(False)
-    )
+    conf = pl.col("CONF_STATUS").fill_null("") if "CONF_STATUS" in frame.columns else pl.lit("")
     frame = frame.with_columns(
         pl.when(value.is_in(["", ":"])).then(None).otherwise(value).cast(pl.Float64).alias("value"),
-        pl.when(confidential & ~flags.str.contains("c", literal=True))
-        .then(flags + "c")
-        .otherwise(flags)
-        .alias("flags"),
+        flags.alias("flags"),
+        conf.str.strip_chars().alias("conf_status"),
     ).rename({"TIME_PERIOD": "time"})
-    check_flags(frame, source, lambda i: (frame["__line"][i], _col(header, "OBS_FLAG")))
+    check_flags(
+        frame,
+        source,
+        lambda i: (frame["__line"][i], _col(header, "OBS_FLAG")),
+        lambda i: (frame["__line"][i], _col(header, "CONF_STATUS")),
+    )
     renamed = {d: d.lower() for d in dims}
     frame = frame.rename(renamed)
     dims = [renamed[d] for d in dims]

@@ -5,10 +5,12 @@ stay labelled sample); a refresh with no new release downloads nothing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import monitor_cmd
@@ -106,3 +108,104 @@ def test_live_refresh_faults_then_success_then_nothing_new(published_home, tmp_p
     assert again.returncode == 0, again.stdout[-3000:]
     assert again.stdout.count("skipped the download") == 24
     assert snapshot_ids(home) == vintages
+
+
+#: a cell Eurostat keeps confidential: Flanders' employment rate 20-64 in 2022
+SECRET = {"unit": "PC", "sex": "T", "age": "Y20-64", "geo": "BE2", "time": "2022"}
+EMPTY = "ilc_li41"  # a dataset for which Eurostat has (part of) the filter without data
+
+
+def test_live_refresh_reads_confidential_cells_and_answers_with_no_data(
+    published_home, tmp_path, api
+):
+    """A confidential cell is published without a value, as such, and the report says so;
+    a part of a request answered with no data is named, and the gate names the comparison
+    geographies it lacks (a warning: published); a dataset answered with no data at all is
+    named too, and the gate refuses it, naming Flanders, the previous publication intact."""
+    from pipelines.lib.eurostat.api import dataset_query
+    from pipelines.lib.eurostat.download import _split
+    from pipelines.lib.registry import load_registry
+
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    db = home / "published" / "monitor.duckdb"
+    env = client_env(api)
+    emp = api.datasets["lfst_r_lfe2emprt"]
+    secret = pl.all_horizontal(pl.col(k) == v for k, v in SECRET.items())
+    assert emp.frame.filter(secret).height == 1
+    emp.frame = emp.frame.with_columns(
+        pl.when(secret).then(None).otherwise(pl.col("value")).alias("value"),
+        pl.when(secret).then(pl.lit("")).otherwise(pl.col("flags")).alias("flags"),
+        pl.when(secret).then(pl.lit("C")).otherwise(pl.col("conf_status")).alias("conf_status"),
+    )
+    # Eurostat has no data for the second half of ilc_li41's comparison geographies; the
+    # request is too big, so it is split and that half is answered with the header alone
+    _, absent_half, dim = _split(dataset_query(load_registry(), EMPTY))
+    absent = absent_half["geo"]
+    li = api.datasets[EMPTY]
+    li.frame = li.frame.filter(~pl.col("geo").is_in(absent))
+    li.max_rows = li.frame.height - 1
+
+    published = monitor_cmd("refresh", "--source", "live", home=home, env=env)
+    out = published.stdout
+    assert published.returncode == 0, out[-3000:] + published.stderr[-3000:]
+    assert dim == "geo" and "result: PUBLISHED" in out
+    [line] = [x for x in out.splitlines() if x.strip().startswith(f"- {EMPTY} ")]
+    assert f"no data for geo={','.join(absent)}; unit=" in line, line
+    [warning] = [
+        x
+        for x in out.splitlines()
+        if "[warn] raw.required_geographies.comparators" in x and EMPTY in x
+    ]
+    assert set(warning.split(": missing ")[1].split(" — ")[0].split(", ")) == set(absent)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cell = con.execute(
+            "select value, flags, conf_status, is_confidential, value_status "
+            "from fct_indicator_values where indicator_id = 'employment_rate_20_64' "
+            "and geo = 'BE2' and period = '2022' and breakdown = 'total'"
+        ).fetchall()
+        assert cell == [(None, "c", "C", True, "confidential")]
+        others = con.execute(
+            "select count(*) from fct_indicator_values where is_confidential "
+            "and (value is not null or value_status <> 'confidential')"
+        ).fetchone()
+        assert others == (0,)
+    finally:
+        con.close()
+    report = home / "published" / "report"
+    nl = (report / "indicator" / "employment_rate_20_64.html").read_text(encoding="utf-8")
+    en = (report / "en" / "indicator" / "employment_rate_20_64.html").read_text(encoding="utf-8")
+    # Flanders' cell of 2022 in the chart's data table: the vocabulary's label of status C
+    assert (
+        '<th scope="row">2022</th><td data-label="Vlaanderen">vertrouwelijk\u00a0'
+        '<span class="flags"><abbr title="vertrouwelijk">c</abbr></span></td>'
+    ) in nl
+    assert (
+        '<th scope="row">2022</th><td data-label="Flanders">confidential\u00a0'
+        '<span class="flags"><abbr title="confidential">c</abbr></span></td>'
+    ) in en
+    download = report / "data" / "employment_rate_20_64-series.csv"
+    [row] = [
+        r
+        for r in csv.DictReader(download.read_text(encoding="utf-8-sig").splitlines())
+        if r["geo"] == "BE2" and r["period"] == "2022"
+    ]
+    assert (row["value"], row["flags"], row["conf_status"]) == ("", "c", "C")
+    assert (row["conf_status_nl"], row["conf_status_en"]) == ("vertrouwelijk", "confidential")
+
+    # Now Eurostat has no data at all for ilc_li41's filter: named, and refused by the gate
+    li.frame, li.max_rows = li.frame.clear(), None
+    before = sha(db)
+    refused = monitor_cmd("refresh", "--source", "live", home=home, env=env)
+    out = refused.stdout
+    assert refused.returncode == 1, out[-3000:] + refused.stderr[-3000:]
+    assert "NOT PUBLISHED" in out
+    [line] = [x for x in out.splitlines() if x.strip().startswith(f"- {EMPTY} ")]
+    assert "0 obs" in line and "no data for this filter (geo=" in line, line
+    assert "[error] raw.required_geographies.flanders" in out
+    [flanders] = [
+        x for x in out.splitlines() if "raw.required_geographies.flanders" in x and EMPTY in x
+    ]
+    assert ": missing BE2 — " in flanders, flanders
+    assert sha(db) == before  # the previous publication is untouched

@@ -1,7 +1,10 @@
 """A stand-in for Eurostat's dissemination API on 127.0.0.1 (a real HTTP server in a thread):
 the statistics API (JSON-stat), SDMX 2.1 data (SDMX-CSV, gzip), the async API, and faults
 injected per request. It filters like Eurostat: named parameters on the statistics API, a
-positional key on SDMX 2.1, so a client that sends the wrong key gets the wrong answer."""
+positional key on SDMX 2.1, so a client that sends the wrong key gets the wrong answer.
+Confidential cells (`conf_status`) are written as the current API writes them, apart from the
+flags, and a filter that matches no data is answered as Eurostat does: HTTP 200 with a header
+alone (SDMX-CSV) or a dimension of size 0 and an empty `value` (JSON-stat)."""
 
 from __future__ import annotations
 
@@ -22,10 +25,11 @@ from tests.support.eurostat_formats import to_jsonstat, to_sdmx_csv
 
 @dataclass
 class Dataset:
-    frame: pl.DataFrame  # dims..., time, value, flags (with freq as first dimension)
+    frame: pl.DataFrame  # dims..., time, value, flags, conf_status (freq the first dimension)
     dims: list[str]
     updated: str = "2026-04-23T11:00:00+0200"
     static: bytes | None = None  # served as is by the data endpoint (a real file)
+    max_rows: int | None = None  # answer 413 above this many observations (else the server's)
 
 
 @dataclass
@@ -96,7 +100,10 @@ class FakeEurostat:
         if "freq" not in frame.columns:
             frame = frame.with_columns(pl.lit("A").alias("freq"))
             dims = ["freq", *dims]
-        self.datasets[code] = Dataset(frame.select([*dims, "time", "value", "flags"]), dims, **kw)
+        if "conf_status" not in frame.columns:
+            frame = frame.with_columns(pl.lit("").alias("conf_status"))
+        columns = [*dims, "time", "value", "flags", "conf_status"]
+        self.datasets[code] = Dataset(frame.select(columns), dims, **kw)
 
     def fault(self, on: str, kind: str, **kw) -> None:
         self.faults.append(Fault(on, kind, **kw))
@@ -133,7 +140,7 @@ class FakeEurostat:
             frame = frame.filter(pl.col(dim).is_in(codes))
         if last:
             frame = frame.filter(pl.col("time").is_in(sorted(frame["time"].unique())[-last:]))
-        return 200, to_jsonstat(frame, ds.dims, code, ds.updated)
+        return 200, to_jsonstat(frame, ds.dims, code, ds.updated, asked=wanted)
 
     def data(self, code: str, key: str) -> tuple[int, bytes]:
         ds = self.datasets.get(code.lower())
@@ -148,11 +155,10 @@ class FakeEurostat:
         for dim, part in zip(ds.dims, parts, strict=True):
             if part:
                 frame = frame.filter(pl.col(dim).is_in(part.split("+")))
-        if self.max_rows is not None and frame.height > self.max_rows:
-            return 413, TOO_BIG % (frame.height, self.max_rows)
-        if frame.height == 0:
-            return 404, b"<faultstring>No results found</faultstring>"
-        return 200, to_sdmx_csv(frame, ds.dims, code)
+        limit = ds.max_rows if ds.max_rows is not None else self.max_rows
+        if limit is not None and frame.height > limit:
+            return 413, TOO_BIG % (frame.height, limit)
+        return 200, to_sdmx_csv(frame, ds.dims, code)  # the header alone when nothing matches
 
 
 def _handler(api: FakeEurostat):

@@ -30,6 +30,7 @@ def test_the_benchmarks_of_this_repository_are_found():
         "startup",
         "microdata_aggregates",
         "parse_throughput",
+        "parse_peers",
     } <= set(discover())
 
 

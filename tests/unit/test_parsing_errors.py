@@ -56,6 +56,15 @@ def test_unknown_flag():
     assert err.line == 2 and err.column.startswith("2") and "unknown flag" in str(err)
 
 
+def test_a_third_word_in_a_cell_is_refused_and_two_blanks_keep_the_flags():
+    """The general path splits a cell at its first blank only: `2 b 3` is not dropped to
+    `2 b`, and `1  b` (two blanks) keeps its flag (both were read wrongly before)."""
+    err = parse_error(b"unit,geo\\time\t2015 \t2014 \nPC,BE\t1.0 \t2 b 3\n")
+    assert (err.line, err.column) == (2, "3 (2014)") and "'b3'" in str(err)
+    parsed = parse_bytes(b"unit,geo\\time\t2015 \t2014 \nPC,BE\t1  b\t:  u\n", "x.tsv")
+    assert parsed.frame.select("value", "flags").rows() == [(None, "u"), (1.0, "b")]
+
+
 def test_truncated_gzip():
     data = gzip.compress(GOOD * 50)
     err = parse_error(data[: len(data) // 2])
@@ -67,8 +76,11 @@ def test_empty_file():
     assert "empty" in str(parse_error(b"   \n"))
 
 
-def test_header_only():
-    assert parse_error(b"unit,geo\\time\t2015 \n").line == 2
+def test_header_only_is_zero_observations():
+    """Eurostat leaves out series without data: the header alone is an answer that matches no
+    data (tests/unit/test_parsing_confidential.py), not a malformed file."""
+    parsed = parse_bytes(b"unit,geo\\time\t2015 \n", "empty.tsv")
+    assert parsed.rows == 0 and parsed.warnings[0].startswith("no observations")
 
 
 def test_wrong_encoding_names_line():

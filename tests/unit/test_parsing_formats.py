@@ -63,7 +63,8 @@ def test_detection_and_dataset_names():
     assert dataset_code_from_name("ILC_LI41.TSV") == "ilc_li41"
 
 
-def test_output_columns_are_dimensions_time_value_flags():
+def test_output_columns_are_dimensions_time_value_flags_conf_status():
     parsed = parse_file(FIXTURES / "lfsq_current_api.tsv")
-    assert parsed.frame.columns == ["freq", "unit", "sex", "age", "geo", "time", "value", "flags"]
+    dims = ["freq", "unit", "sex", "age", "geo"]
+    assert parsed.frame.columns == [*dims, "time", "value", "flags", "conf_status"]
     assert parsed.frame.schema["value"] == pl.Float64

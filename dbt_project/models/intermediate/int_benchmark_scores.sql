@@ -1,6 +1,8 @@
 -- Levels and year-on-year changes standardised against the EU member states (unweighted
 -- mean, population standard deviation), EU Social Scoreboard method. Scores are signed so
--- that positive = worse, whatever the indicator's direction.
+-- that positive = worse, whatever the indicator's direction. yoy_across_break marks a change
+-- whose year has a series break (a `b` flag or a registry-declared break): the two values
+-- compared come from either side of it.
 with
 
 indicators as (
@@ -12,7 +14,7 @@ geos as (
 ),
 
 annual as (
-    select indicator_id, geo, period_year as year, value, flags
+    select indicator_id, geo, period_year as year, value, flags, is_series_break
     from {{ ref('fct_indicator_values') }}
     where breakdown = 'total'
       and value is not null
@@ -28,7 +30,8 @@ with_change as (
             when indicators.unit in ('pct', 'pp') then annual.value - previous.value
             else (annual.value / nullif(previous.value, 0) - 1) * 100
         end as change,
-        case when indicators.unit in ('pct', 'pp') then 'pp' else 'pct_change' end as change_unit
+        case when indicators.unit in ('pct', 'pp') then 'pp' else 'pct_change' end as change_unit,
+        coalesce(annual.is_series_break, false) and previous.year is not null as yoy_across_break
     from annual
     inner join indicators using (indicator_id)
     left join annual as previous
@@ -76,6 +79,7 @@ scored as (
         compared.flags,
         compared.change,
         compared.change_unit,
+        compared.yoy_across_break,
         compared.direction,
         stats.n_members,
         stats.mean_level,

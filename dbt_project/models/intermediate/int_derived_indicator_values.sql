@@ -29,6 +29,7 @@ input_values as (
         base.period_year,
         base.value * inputs.scale as value,
         base.flags,
+        base.conf_status,
         base.dataset,
         base.snapshot_id,
         base.data_label
@@ -63,6 +64,12 @@ combined as (
             when 'product' then first_input.value * second_input.value
         end as value,
         {{ merge_flags('first_input.flags', 'second_input.flags') }} as flags,
+        -- confidential when an input is (its status; the first input's when both are)
+        case
+            when coalesce(first_input.conf_status, '') not in ('', 'F') then first_input.conf_status
+            when coalesce(second_input.conf_status, '') not in ('', 'F') then second_input.conf_status
+            else ''
+        end as conf_status,
         first_input.dataset,
         first_input.snapshot_id,
         case

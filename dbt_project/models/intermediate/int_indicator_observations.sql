@@ -4,11 +4,11 @@ with
 
 observations as (
     -- a Eurostat file has no label per row: its snapshot's mode decides (int_indicator_values_current)
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags,
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status,
         cast(null as varchar) as row_data_label
     from {{ ref('stg_eurostat__observations') }}
     union all
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags,
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status,
         data_label as row_data_label
     from {{ ref('stg_intake__observations') }}
 ),
@@ -33,6 +33,7 @@ matched as (
         observations.period_year,
         observations.value,
         observations.flags,
+        observations.conf_status,
         observations.dataset,
         observations.snapshot_id,
         observations.row_data_label

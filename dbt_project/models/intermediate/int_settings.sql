@@ -1,23 +1,34 @@
 -- The numeric settings of config/monitor.yaml as one row (thresholds used by the marts).
+-- One single-key selection per column, cross-joined: a key missing from the settings gives
+-- no row and a duplicated key several, so the one-row test fails instead of a null threshold
+-- silently changing verdicts.
+{%- set columns = [
+    ('target_on_track', 'progress.with_target.on_track'),
+    ('target_moderate', 'progress.with_target.moderate'),
+    ('target_insufficient', 'progress.with_target.insufficient'),
+    ('direction_on_track', 'progress.without_target.on_track'),
+    ('direction_moderate', 'progress.without_target.moderate'),
+    ('direction_insufficient', 'progress.without_target.insufficient'),
+    ('default_base_year', 'progress.default_base_year'),
+    ('min_points', 'progress.min_points'),
+    ('cut_small', 'benchmark.cut_small'),
+    ('cut_large', 'benchmark.cut_large'),
+    ('gap_trend_years', 'gaps.trend_years'),
+] %}
 with
 
 settings as (
     select * from {{ ref('stg_registry__settings') }}
 ),
 
-pivoted as (
+final as (
     select
-        max(value) filter (where key = 'progress.with_target.on_track') as target_on_track,
-        max(value) filter (where key = 'progress.with_target.moderate') as target_moderate,
-        max(value) filter (where key = 'progress.with_target.insufficient') as target_insufficient,
-        max(value) filter (where key = 'progress.without_target.on_track') as direction_on_track,
-        max(value) filter (where key = 'progress.without_target.moderate') as direction_moderate,
-        max(value) filter (where key = 'progress.without_target.insufficient') as direction_insufficient,
-        max(value) filter (where key = 'progress.default_base_year') as default_base_year,
-        max(value) filter (where key = 'benchmark.cut_small') as cut_small,
-        max(value) filter (where key = 'benchmark.cut_large') as cut_large,
-        max(value) filter (where key = 'gaps.trend_years') as gap_trend_years
-    from settings
+    {%- for column, key in columns %}
+        {{ column }}.value as {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+    {%- for column, key in columns %}
+    {{ "from" if loop.first else "cross join" }} (select value from settings where key = '{{ key }}') as {{ column }}
+    {%- endfor %}
 )
 
-select * from pivoted
+select * from final

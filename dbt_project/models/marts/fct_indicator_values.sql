@@ -1,4 +1,6 @@
 -- The published fact table: current vintage only, with provenance and flags on every row.
+-- is_confidential: the producer's confidentiality status marks the cell as not for
+-- publication (any code but F; the older files' flag c reads as C); such a cell has no value.
 with
 
 base_values as (
@@ -25,12 +27,12 @@ breaks as (
 current_values as (
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids, data_label
+        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids, data_label
     from base_values
     union all
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, dataset, snapshot_id, input_snapshot_ids, data_label
+        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids, data_label
     from derived_values
 ),
 
@@ -49,9 +51,11 @@ final as (
         v.value,
         i.unit,
         v.flags,
+        coalesce(v.conf_status, '') as conf_status,
+        coalesce(v.conf_status, '') not in ('', 'F') as is_confidential,
         case
+            when coalesce(v.conf_status, '') not in ('', 'F') then 'confidential'
             when v.value is not null then 'observed'
-            when v.flags like '%c%' then 'confidential'
             when v.flags like '%z%' then 'not_applicable'
             when v.flags like '%u%' then 'unreliable_suppressed'
             else 'not_available'

@@ -1,7 +1,10 @@
 -- Flanders and the member states classified with the EU Social Scoreboard method (Joint
 -- Employment Report): seven classes from the level score and the change score (positive =
 -- worse), cut-offs from config/monitor.yaml, plus the exception rule: a bad relative change is
--- not penalised when the actual change went the right way.
+-- not penalised when the actual change went the right way (exception_applied marks the rows
+-- whose class it changed). A change that spans a series break (yoy_across_break: a `b` flag or
+-- a registry-declared break in that year) is scored and classified like any other, as the JER
+-- does with its break footnotes, and carries the mark so that it is never read silently.
 with
 
 scores as (
@@ -52,50 +55,63 @@ classified as (
     cross join settings
 ),
 
+softened as (
+    select
+        classified.*,
+        case
+            when class_before_exception = 'to_watch' and exception_applies
+                and score_level > -cut_small
+                and score_level <= cut_small
+                then 'on_average'
+            when class_before_exception = 'good_but_to_monitor' and exception_applies
+                then case when score_level <= -cut_large
+                          then 'best_performers' else 'better_than_average' end
+            else class_before_exception
+        end as scoreboard_class
+    from classified
+),
+
 final as (
     select
-        classified.indicator_id,
-        classified.geo,
-        classified.year,
-        classified.value,
-        classified.flags,
-        classified.change,
-        classified.change_unit,
-        classified.n_members,
-        classified.mean_level,
-        classified.sd_level,
-        classified.mean_change,
-        classified.sd_change,
-        classified.z_level,
-        classified.z_change,
-        classified.score_level,
-        classified.score_change,
-        classified.rank_among_members,
+        softened.indicator_id,
+        softened.geo,
+        softened.year,
+        softened.value,
+        softened.flags,
+        softened.change,
+        softened.change_unit,
+        softened.yoy_across_break,
+        softened.n_members,
+        softened.mean_level,
+        softened.sd_level,
+        softened.mean_change,
+        softened.sd_change,
+        softened.z_level,
+        softened.z_change,
+        softened.score_level,
+        softened.score_change,
+        softened.rank_among_members,
+        softened.scoreboard_class,
+        softened.class_before_exception,
+        -- true only where the rule changed the class
+        coalesce(softened.scoreboard_class <> softened.class_before_exception, false) as exception_applied,
         case
-            when classified.class_before_exception = 'to_watch' and classified.exception_applies
-                and classified.score_level > -classified.cut_small
-                and classified.score_level <= classified.cut_small
-                then 'on_average'
-            when classified.class_before_exception = 'good_but_to_monitor' and classified.exception_applies
-                then case when classified.score_level <= -classified.cut_large
-                          then 'best_performers' else 'better_than_average' end
-            else classified.class_before_exception
-        end as scoreboard_class,
-        classified.class_before_exception,
-        coalesce(classified.exception_applies, false)
-            and classified.class_before_exception in ('to_watch', 'good_but_to_monitor') as exception_applied,
-        case
-            when classified.n_members < 2 then 'fewer than two member states with data'
-            when classified.z_change is null then 'no value for the previous year'
-            when classified.z_level is null then 'member states do not differ'
+            when softened.n_members < 2 then 'fewer than two member states with data'
+            when softened.z_change is null then 'no value for the previous year'
+            when softened.z_level is null then 'member states do not differ'
         end as not_classified_reason,
+        case
+            when softened.n_members < 2 then 'too_few_members'
+            when softened.z_change is null then 'no_previous_year'
+            when softened.z_level is null then 'members_equal'
+        end as not_classified_reason_code,
         neighbours.value_nl,
         neighbours.value_de,
         neighbours.value_fr,
         neighbours.value_lu,
         neighbours.mean_nordic,
         neighbours.value_eu27
-    from classified
+    from softened
     left join neighbours using (indicator_id, year)
 )
 

@@ -1,4 +1,5 @@
--- Full series for charts and downloads: every value with its names, flags and vintage.
+-- Full series for charts and downloads: every value with its names, flags and vintage; a
+-- confidential cell (no value) keeps its confidentiality status so the report can say so.
 with
 
 values as (
@@ -34,6 +35,8 @@ final as (
         values.value,
         values.unit,
         values.flags,
+        values.conf_status,
+        values.is_confidential,
         values.value_status,
         values.is_provisional,
         values.is_estimated,

@@ -3,7 +3,11 @@
 --   required CAGR  = (target / y_0) ^ (1 / (T - t_0)) - 1
 --   ratio R        = d * observed / |required|, d = +1 when up is good, -1 when down is good
 -- Direction-only goals use d * observed CAGR against their own thresholds. Count targets
--- (change in number of people vs a base year) become a level: base-year count + change.
+-- (change in number of people vs a base year) become a level: base-year count + change; a
+-- series break after that base year makes them not_assessable (counts from both sides of the
+-- break), whether met or not. A trend verdict needs progress.min_points comparable yearly
+-- values (points_used, from base_year_used to latest_year). A level target met or missed
+-- after a series break keeps the break in its reason, as the trend verdicts do.
 with
 
 inputs as (
@@ -59,21 +63,25 @@ rated as (
         case
             when required_cagr is not null and required_cagr <> 0 and observed_cagr is not null
                 then d * observed_cagr / abs(required_cagr)
-        end as ratio
+        end as ratio,
+        '; series break in ' || break_year || ' after the base year ' || requested_base_year
+            as break_note
     from growth
 ),
 
 judged as (
     select
         rated.*,
+        cast(settings.min_points as integer) as min_points,
         case
             when kind = 'requested' then 'not_assessable'
             when latest_value is null then 'not_assessable'
-            when kind in ('level', 'count_change') and target_met then 'achieved'
-            when kind in ('level', 'count_change') and target_year_passed then 'not_achieved'
             when kind = 'count_change' and target_base_value is null then 'not_assessable'
             when kind = 'count_change' and break_year is not null then 'not_assessable'
-            when base_year_used is null or base_year_used >= latest_year then 'not_assessable'
+            when kind in ('level', 'count_change') and target_met then 'achieved'
+            when kind in ('level', 'count_change') and target_year_passed then 'not_achieved'
+            when base_year_used is null then 'not_assessable'
+            when base_year_used >= latest_year or points_used < settings.min_points then 'not_assessable'
             when observed_cagr is null then 'not_assessable'
             when kind = 'direction' then
                 case
@@ -91,25 +99,51 @@ judged as (
         case
             when kind = 'requested' then 'target requested, not set'
             when latest_value is null then 'no observed value for this geography'
-            when kind in ('level', 'count_change') and target_met then null
-            when kind in ('level', 'count_change') and target_year_passed
-                then 'target year ' || target_year || ' has passed: ' || latest_value || ' in '
-                    || latest_year || ' against ' || target_level
             when kind = 'count_change' and target_base_value is null
                 then 'no value in the target base year ' || target_base_year
             when kind = 'count_change' and break_year is not null
                 then 'series break in ' || break_year || ' after the target base year '
                     || target_base_year || ': counts before and after are not comparable'
+            -- a met target needs no explanation unless a series break lies after the base year
+            when kind in ('level', 'count_change') and target_met
+                then case when break_year is not null then 'target met' || break_note end
+            when kind in ('level', 'count_change') and target_year_passed
+                then 'target year ' || target_year || ' has passed: ' || latest_value || ' in '
+                    || latest_year || ' against ' || target_level || coalesce(break_note, '')
             when base_year_used is null
                 then 'no value on or after the base year ' || requested_base_year
-            when base_year_used >= latest_year
-                then 'fewer than two comparable points'
+            when base_year_used >= latest_year or points_used < settings.min_points
+                then 'fewer than ' || cast(settings.min_points as integer) || ' comparable points'
                     || coalesce(' after the series break in ' || break_year, '')
             when observed_cagr is null then 'growth rate undefined for zero or negative values'
             when kind <> 'direction' and ratio is null then 'required growth rate is zero or undefined'
             when break_year is not null
                 then 'trend measured from ' || base_year_used || ', after the series break in ' || break_year
-        end as reason
+        end as reason,
+        -- the same cases as a code of registry/vocabulary.yaml (progress_reasons); the report
+        -- fills its Dutch or English template from this row's columns
+        case
+            when kind = 'requested' then 'target_requested'
+            when latest_value is null then 'no_value_for_geo'
+            when kind = 'count_change' and target_base_value is null then 'no_target_base_value'
+            when kind = 'count_change' and break_year is not null then 'count_break_after_base'
+            when kind in ('level', 'count_change') and target_met
+                then case when break_note is not null then 'target_met_after_break' end
+            when kind in ('level', 'count_change') and target_year_passed
+                then case
+                    when break_note is not null then 'target_year_passed_after_break'
+                    else 'target_year_passed'
+                end
+            when base_year_used is null then 'no_value_since_base_year'
+            when base_year_used >= latest_year or points_used < settings.min_points
+                then case
+                    when break_year is not null then 'too_few_points_after_break'
+                    else 'too_few_points'
+                end
+            when observed_cagr is null then 'growth_undefined'
+            when kind <> 'direction' and ratio is null then 'required_growth_undefined'
+            when break_year is not null then 'measured_after_break'
+        end as reason_code
     from rated
     cross join settings
 ),
@@ -137,6 +171,7 @@ final as (
         latest_flags,
         break_year,
         points_used,
+        min_points,
         desired_direction,
         observed_cagr,
         required_cagr,
@@ -152,6 +187,7 @@ final as (
             else 'niet beoordeelbaar'
         end as verdict_nl,
         reason,
+        reason_code,
         citation
     from judged
 )

@@ -51,9 +51,40 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # One target folder per warehouse home: dbt keeps its partial-parse state there, so a
     # refresh re-parses only what changed (and nothing accumulates in dbt_project/target).
     target = where.home / "dbt" / "target"
-    yield from dbt.cli(
-        ["build", "--exclude", "test_type:unit"], context=context, target_path=target
-    ).stream()
+    (target / "run_results.json").unlink(missing_ok=True)  # only this build's results count
+    try:
+        yield from dbt.cli(
+            ["build", "--exclude", "test_type:unit"], context=context, target_path=target
+        ).stream()
+    finally:  # passed or not, the data tests' results go into the models gate
+        _record_tests(target, where, context.run.run_id)
+
+
+def _record_tests(target, where, run_id: str) -> None:
+    """Hand the data-test results of this build to the models gate (pipelines/lib/gate/
+    dbt_tests.py); a build that failed also records a failed models gate at once."""
+    import json
+
+    from pipelines.lib.gate.dbt_tests import failed_build_gate, record_build
+    from pipelines.lib.gate.run import fingerprint, mart_tables
+    from pipelines.lib.publication import save_gate_record
+    from pipelines.lib.warehouse import connect
+
+    results = target / "run_results.json"
+    if not results.is_file():
+        return
+    with connect(where.warehouse_db, read_only=True) as con:
+        marts = fingerprint(con, mart_tables(con))
+    outcomes = record_build(
+        where.quality,
+        json.loads(results.read_text()),
+        json.loads((target / "manifest.json").read_text()),
+        marts,
+        run_id,
+    )
+    failed = failed_build_gate(outcomes, marts)
+    if failed is not None:
+        save_gate_record(where.quality, failed, run_id)
 
 
 def mart_keys() -> list[dg.AssetKey]:

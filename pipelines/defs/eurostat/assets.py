@@ -44,7 +44,13 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         from pipelines.lib.ingest import ingest_dataset  # parsers and DuckDB: at run time
 
         outcome = ingest_dataset(
-            source.parsed(), SOURCE, code, entry, paths().ensure(), log=context.log.info
+            source.parsed(),
+            SOURCE,
+            code,
+            entry,
+            paths().ensure(),
+            log=context.log.info,
+            run_id=context.run.run_id,
         )
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")

@@ -29,6 +29,8 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
                 failed.append(code)
                 context.log.warning(f"{code}: release check failed: {exc}")
                 continue
+            if info.no_data:
+                context.log.warning(f"{code}: no data for this filter ({info.filter})")
             if info.changed:
                 changed[code] = info.updated
         if not changed:

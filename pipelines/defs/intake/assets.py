@@ -32,7 +32,7 @@ def build_delivery_asset(delivery) -> dg.AssetsDefinition:
 
         where = paths().ensure()
         try:
-            outcome = ingest_delivery(source.parsed(), delivery, where)
+            outcome = ingest_delivery(source.parsed(), delivery, where, context.run.run_id)
         except DeliveryError as exc:
             for problem in exc.problems:
                 context.log.error(f"{delivery.code}: {problem}")

@@ -14,12 +14,13 @@ def refresh_selection(raw_keys: list[dg.AssetKey], repository_def) -> tuple[list
     them to cover everything it will hold (unchanged datasets come from the raw gate's cache).
     """
     from pipelines.defs.dbt.assets import dbt_models
+    from pipelines.defs.quality.checks import is_gate_check
 
     graph = repository_def.asset_graph
     selection = dg.AssetSelection.assets(*raw_keys).downstream() | dg.AssetSelection.assets(
         *dbt_models.keys
     )
-    gate = [k for k in graph.asset_check_keys if k.name.startswith("gx_")]
+    gate = [k for k in graph.asset_check_keys if is_gate_check(k.name)]
     assets = sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
     checks = sorted(
         {*selection.resolve_checks(graph), *gate},

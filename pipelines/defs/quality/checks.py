@@ -2,7 +2,11 @@
 
 - `raw_quality_gate`: one check per dataset on `raw/eurostat__<code>`, after ingest and before
   dbt (a failed raw check stops the models from being built);
-- `models_quality_gate`: one check per suite on the staging and mart assets, after dbt.
+- `models_quality_gate`: one check per suite on the staging and mart assets, after dbt, and
+  `gate_dbt_tests` on every dbt-tested asset (the dbt data tests of this run's build, or of a
+  fresh `dbt test` when the marts are not what that build left: pipelines/lib/gate/dbt_tests.py).
+
+A raw-stage failure quarantines the failing vintage (pipelines/lib/quarantine.py).
 
 Each stage records its result (warehouse/quality/gate_<stage>.json); the publish asset re-reads
 those records itself and refuses unless both passed for exactly the data being published.
@@ -13,9 +17,18 @@ import json
 import dagster as dg
 
 from pipelines.lib import ledger
+from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
 from pipelines.lib.gate.suites import build_suites
+from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.lib.registry import load_registry
 from pipelines.settings import paths
+
+DBT_CHECK = "gate_dbt_tests"
+
+
+def is_gate_check(name: str) -> bool:
+    """A check of the quality gate (a Great Expectations suite or the gate's dbt tests)."""
+    return name.startswith("gx_") or name == DBT_CHECK
 
 
 def check_name(suite_name: str, stage: str) -> str:
@@ -25,6 +38,15 @@ def check_name(suite_name: str, stage: str) -> str:
 def _specs(stage: str) -> list[dg.AssetCheckSpec]:
     suites = build_suites(load_registry(), stage, profiles={})
     specs = {}
+    if stage == "models":
+        for key in _dbt_tested_assets():
+            specs[(tuple(key.path), DBT_CHECK)] = dg.AssetCheckSpec(
+                name=DBT_CHECK,
+                asset=key,
+                blocking=True,
+                description="The dbt data tests of this model, re-read (or re-run) by the "
+                "models quality gate: an error-severity failure blocks publication.",
+            )
     for suite in suites:
         key = (tuple(suite.asset), check_name(suite.name, stage))
         specs[key] = dg.AssetCheckSpec(
@@ -36,14 +58,48 @@ def _specs(stage: str) -> list[dg.AssetCheckSpec]:
     return list(specs.values())
 
 
+def _dbt_tested_assets() -> list[dg.AssetKey]:
+    """The dbt models (and sources) that have data tests: each gets a `gate_dbt_tests` check."""
+    from pipelines.defs.dbt.assets import dbt_models
+
+    return sorted({spec.asset_key for spec in dbt_models.check_specs}, key=lambda k: k.path)
+
+
+def _dbt_tests(context, where, run_id: str):
+    """The dbt data tests on the marts as they are: this run's build results, else `dbt test`."""
+    from pipelines.lib.gate.dbt_tests import DataTests
+    from pipelines.lib.gate.run import fingerprint, mart_tables
+    from pipelines.lib.warehouse import connect
+    from pipelines.settings import export_env
+
+    export_env()  # dbt (a subprocess) must see this warehouse
+    with connect(where.warehouse_db, read_only=True) as con:
+        marts = fingerprint(con, mart_tables(con))
+    return DataTests(
+        where.quality, marts, run_id, where.home / "dbt" / "target", log=context.log.info
+    )
+
+
 def _run(context, stage: str):
     from pipelines.lib.gate.run import run_stage  # DuckDB, pandas and GX: at run time
     from pipelines.lib.publication import save_gate_record
 
     where = paths().ensure()
     run_id = context.op_execution_context.run_id
-    result = run_stage(stage, where.warehouse_db, load_registry(), where.quality, run_id)
+    reg = load_registry()
+    set_aside = frozenset(quarantined_ids(where.raw))
+    dbt_tests = _dbt_tests(context, where, run_id) if stage == "models" else None
+    result = run_stage(stage, where.warehouse_db, reg, where.quality, run_id, set_aside, dbt_tests)
     save_gate_record(where.quality, result, run_id)
+    if stage == "raw":
+        quarantined, released = apply_raw_gate(result, where.raw, where.warehouse_db, reg, run_id)
+        for entry in quarantined:
+            context.log.warning(
+                f"{entry.dataset}: snapshot {entry.snapshot_id} quarantined (raw quality gate); "
+                "its last accepted vintage is current again"
+            )
+        for snapshot_id in released:
+            context.log.info(f"snapshot {snapshot_id} passed again: quarantine lifted")
     errors, warnings = result.failures("error"), result.failures("warn")
     context.log.info(
         f"{stage} gate: {len(result.outcomes)} expectations, {len(errors)} blocking failures, "
@@ -67,8 +123,15 @@ def _run(context, stage: str):
             },
         )
     by_check: dict[tuple, list] = {}
-    suites = {s.name: s for s in build_suites(load_registry(), stage, profiles={})}
+    if stage == "models":  # every dbt-tested asset reports, passed or not
+        by_check = {(tuple(key.path), DBT_CHECK): [] for key in _dbt_tested_assets()}
+    suites = {s.name: s for s in build_suites(reg, stage, profiles={})}
     for outcome in result.outcomes:
+        if outcome.suite.startswith(SUITE_PREFIX):
+            asset = tuple(outcome.table.split(".", 1))
+            key = (asset, DBT_CHECK) if (asset, DBT_CHECK) in by_check else next(iter(by_check))
+            by_check[key].append(outcome)
+            continue
         suite = suites.get(outcome.suite)
         asset = (
             tuple(suite.asset) if suite else ("raw", "eurostat__" + outcome.suite.rsplit(".", 1)[1])

@@ -7,6 +7,9 @@ answers of the asynchronous delivery.
   `{base}/sdmx/2.1/data/{code}/{key}?format=SDMX-CSV&compressed=true`
 - async API: `{base}/1.0/async/status/{key}` (SUBMITTED, PROCESSING, AVAILABLE, EXPIRED, ...)
   and `{base}/1.0/async/data/{key}`.
+
+A filter that matches no data is not an error: HTTP 200 with a JSON-stat dimension of size 0
+and an empty `value`, or an SDMX-CSV header alone.
 """
 
 from __future__ import annotations
@@ -40,6 +43,25 @@ def dataset_query(registry: Registry, dataset: str) -> Query:
             continue
         query[dim] = sorted({str(f[dim]) for f in series})
     return query
+
+
+def describe_query(query: Query) -> str:
+    """A filter in words for messages: `geo=BE,BE2; unit=PC` (`no filter` when empty)."""
+    return "; ".join(f"{dim}={','.join(codes)}" for dim, codes in sorted(query.items())) or (
+        "no filter"
+    )
+
+
+def csv_has_no_rows(body: bytes) -> bool:
+    """An SDMX-CSV answer that is its header alone: the filter matches no data."""
+    return len(body.strip().splitlines()) == 1 and body.lstrip()[:1] not in (b"<", b"{")
+
+
+def jsonstat_has_no_data(doc: dict) -> bool:
+    """A JSON-stat answer that matches no data: a dimension of size 0, or no value and no
+    status at all."""
+    sizes = doc.get("size") or []
+    return 0 in sizes or (not doc.get("value") and not doc.get("status"))
 
 
 def statistics_url(base: str, code: str, query: Query, lang: str = "EN", **extra) -> str:

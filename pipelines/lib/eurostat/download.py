@@ -1,7 +1,8 @@
 """Download one dataset's filtered observations from the SDMX 2.1 data endpoint as
 SDMX-CSV: follow the async delivery when the answer is "queued", split the request (largest
 filtered dimension, geography first) when Eurostat answers 413 "extraction too big", and
-merge the parts under one header."""
+merge the parts under one header. An answer (or a part) that is the header alone is "no data
+for this filter": kept, logged and listed in `Download.no_data`, never an error."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pipelines.lib.eurostat.api import (
     async_data_url,
     async_status,
     async_status_url,
+    csv_has_no_rows,
+    describe_query,
     fault_message,
     queued_key,
     sdmx_data_url,
@@ -35,6 +38,7 @@ from pipelines.lib.eurostat.settings import ApiSettings
 class Download:
     data: bytes  # SDMX-CSV text, decompressed, parts merged
     parts: list[dict] = field(default_factory=list)  # one per HTTP answer that carried data
+    no_data: list[str] = field(default_factory=list)  # the filters answered with no data
 
     @property
     def first(self) -> dict:
@@ -67,12 +71,18 @@ def download(
         )
         parts = [download(dataset, q, dimensions, client, settings, deadline) for q in halves[:2]]
         return Download(
-            merge_csv([p.data for p in parts], dataset), [x for p in parts for x in p.parts]
+            merge_csv([p.data for p in parts], dataset),
+            [x for p in parts for x in p.parts],
+            [x for p in parts for x in p.no_data],
         )
     key = queued_key(response.body)
     if key is not None:
         response = _await(dataset, key, client, settings, deadline)
-    return Download(response.body, [_describe(response, async_key=key)])
+    no_data = []
+    if csv_has_no_rows(response.body):
+        no_data.append(describe_query(query))
+        client.log(f"{dataset}: no data for this filter ({no_data[0]})")
+    return Download(response.body, [_describe(response, async_key=key)], no_data)
 
 
 def _split(query: Query) -> tuple[Query, Query, str] | None:

@@ -3,6 +3,10 @@
 check the release -> skip when unchanged since the last download -> download (filtered
 server-side) -> check that it parses and holds only the codes asked for -> snapshot with
 provenance (URL, HTTP status, ETag/Last-Modified, Eurostat's last update, sha256).
+
+An answer that matches no data is a vintage with zero observations whose note names the
+filter ("no data for this filter (geo=...)"); the raw gate then names the geographies the
+registry requires and the vintage lacks (docs/architecture.md#answers-with-no-data).
 """
 
 from __future__ import annotations
@@ -11,15 +15,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.lib.eurostat.api import Query, dataset_query
+from pipelines.lib.eurostat.api import Query, dataset_query, describe_query
 from pipelines.lib.eurostat.download import Download, download
 from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient
 from pipelines.lib.eurostat.release import SOURCE, ReleaseInfo, probe_release, save_release_state
 from pipelines.lib.eurostat.settings import ApiSettings
+from pipelines.lib.quarantine import is_quarantined
 from pipelines.lib.registry import Registry, load_registry
 from pipelines.lib.snapshots import Snapshot, list_snapshots, store_snapshot
-from pipelines.lib.sources import Acquired, SourceError
-from pipelines.parsing import ParseError, parse_bytes
+from pipelines.lib.sources import Acquired, SourceError, keep_last_accepted
+from pipelines.parsing import ParsedDataset, ParseError, parse_bytes
 
 
 def live_fetcher(
@@ -46,15 +51,15 @@ def fetch_live(
     release = probe_release(dataset, query, raw_root, client, settings, deadline)
     if not release.changed:
         kept = _snapshot(raw_root, dataset, release.snapshot_id)
+        why = f"unchanged at Eurostat (last update {release.updated}); skipped the download"
+        if kept is not None and is_quarantined(kept):  # that release was refused
+            return keep_last_accepted(raw_root, SOURCE, dataset, why)
         if kept is not None:
-            return Acquired(
-                kept,
-                False,
-                f"unchanged at Eurostat (last update {release.updated}); skipped the download, "
-                f"kept snapshot {kept.snapshot_id}",
-            )
+            empty = f"no data for this filter ({release.filter}); " if release.no_data else ""
+            return Acquired(kept, False, f"{empty}{why}, kept snapshot {kept.snapshot_id}")
     got = download(dataset, query, release.dimensions, client, settings, deadline)
-    last_update = _validate(dataset, got, query)
+    parsed = _validate(dataset, got, query)
+    last_update = parsed.last_update.isoformat() if parsed.last_update else None
     snap, created = store_snapshot(
         raw_root,
         source=SOURCE,
@@ -71,11 +76,16 @@ def fetch_live(
         note = f"new vintage (Eurostat last update {release.updated})"
     else:
         note = f"downloaded; content identical to snapshot {snap.snapshot_id}, no new vintage"
+    if parsed.rows == 0:
+        note = f"no data for this filter ({describe_query(query)}): 0 observations; {note}"
+    elif got.no_data:
+        note += f"; no data for {' | '.join(got.no_data)}"
     return Acquired(snap, created, note)
 
 
-def _validate(dataset: str, got: Download, query: Query) -> str | None:
-    """The download must parse and hold only codes we asked for; returns its LAST UPDATE."""
+def _validate(dataset: str, got: Download, query: Query) -> ParsedDataset:
+    """The download must parse and hold only codes we asked for (an answer with no data
+    passes: zero observations)."""
     try:
         parsed = parse_bytes(got.data, got.first["url"], dataset)
     except ParseError as exc:
@@ -88,7 +98,7 @@ def _validate(dataset: str, got: Download, query: Query) -> str | None:
                     f"{got.first['url']} returned {dim} codes that were not asked for: "
                     f"{', '.join(sorted(map(str, extra))[:5])}"
                 )
-    return parsed.last_update.isoformat() if parsed.last_update else None
+    return parsed
 
 
 def _provenance(release: ReleaseInfo, got: Download, query: Query, last_update) -> dict:
@@ -102,6 +112,8 @@ def _provenance(release: ReleaseInfo, got: Download, query: Query, last_update) 
         "query": query,
         "parts": got.parts,
     }
+    if got.no_data:
+        meta["no_data"] = got.no_data  # the filters Eurostat answered with no data
     for key in ("etag", "last_modified"):
         if key in first:
             meta[key] = first[key]

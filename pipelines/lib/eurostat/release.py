@@ -4,6 +4,8 @@ A cheap statistics-API query (the dataset's filters, `lastTimePeriod=1`) returns
 whose `updated` is the dataset's last update at Eurostat, and whose `id` gives the dimension
 order the SDMX key needs. The last answer we acted on is kept beside the snapshots in
 `raw/eurostat/<dataset>/release.json` (mutable; the snapshots themselves never change).
+An answer that matches no data (a dimension of size 0, an empty `value`) is "no data for this
+filter" (`ReleaseInfo.no_data`), not an error: the download then records what Eurostat has.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.lib.eurostat.api import Query, statistics_url
+from pipelines.lib.eurostat.api import (
+    Query,
+    describe_query,
+    jsonstat_has_no_data,
+    statistics_url,
+)
 from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient, redact
 from pipelines.lib.eurostat.settings import ApiSettings
 from pipelines.lib.snapshots import dataset_folder
@@ -33,6 +40,8 @@ class ReleaseInfo:
     changed: bool  # True unless `updated` and the query equal those of the last download
     url: str
     checked_at: str
+    no_data: bool = False  # the filter matches no data at Eurostat (HTTP 200, size 0)
+    filter: str = ""  # the filter in words (`geo=BE,BE2; unit=PC`), for messages
 
 
 def release_state(raw_root: Path, dataset: str) -> dict | None:
@@ -45,7 +54,7 @@ def save_release_state(raw_root: Path, info: ReleaseInfo, query: Query, snapshot
     folder = dataset_folder(raw_root, SOURCE, info.dataset)
     folder.mkdir(parents=True, exist_ok=True)
     state = {"updated": info.updated, "query": query, "snapshot_id": snapshot_id}
-    state["checked_at"] = info.checked_at
+    state |= {"checked_at": info.checked_at, "no_data": info.no_data}
     tmp = folder / f".{STATE_FILE}.tmp"
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, folder / STATE_FILE)
@@ -66,17 +75,21 @@ def probe_release(
         doc = json.loads(response.body)
         updated = doc.get("updated")
         dims = [str(d) for d in doc["id"] if str(d).lower() not in ("time", "time_period")]
+        no_data = jsonstat_has_no_data(doc)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise FetchError(
             f"{dataset}: {redact(url)} did not answer with JSON-stat ({exc}): "
             f"{response.body[:200]!r}"
         ) from exc
+    if no_data:
+        client.log(f"{dataset}: release check: no data for this filter ({describe_query(query)})")
     state = release_state(raw_root, dataset) or {}
     known = dataset_folder(raw_root, SOURCE, dataset) / str(state.get("snapshot_id"))
     unchanged = (
         bool(updated)
         and state.get("updated") == updated
         and state.get("query") == query
+        and bool(state.get("no_data")) == no_data
         and known.is_dir()
     )
     return ReleaseInfo(
@@ -88,6 +101,8 @@ def probe_release(
         changed=not unchanged,
         url=redact(url),
         checked_at=datetime.now(UTC).isoformat(),
+        no_data=no_data,
+        filter=describe_query(query),
     )
 
 

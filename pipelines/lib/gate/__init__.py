@@ -2,8 +2,9 @@
 
 - `raw`: every dataset's current vintage, before dbt (dimensions, codes, geographies, years,
   duplicates, shrinking, missing values);
-- `models`: staging, facts and marts after dbt (keys, units, ranges, registry coverage,
-  progress ratios, benchmark classes, year-on-year jumps).
+- `models`: staging, facts and marts after dbt (every mart's grain, finite numbers, units,
+  ranges, registry coverage, verdicts, classes, scores and gaps re-derived from each mart's
+  own inputs, year-on-year jumps) and the dbt data tests (`dbt_tests.py`).
 
 An `error` failure blocks publication; a `warn` failure publishes and is listed.
 """

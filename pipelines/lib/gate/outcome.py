@@ -26,13 +26,18 @@ class Outcome:
 
     def sentence(self) -> str:
         target = f"{self.table}.{self.column}" if self.column else self.table
+        why = f" — {self.description}" if self.description else ""
+        head = f"[{self.severity}] {self.name} ({self.expectation}) on {target}: "
+        missing = [str(r["missing"]) for r in self.unexpected_rows if set(r) == {"missing"}]
+        if missing and len(missing) == len(self.unexpected_rows):  # a set expectation: name all
+            more = self.unexpected_count - len(missing)
+            return (
+                f"{head}missing {', '.join(missing)}{f' and {more} more' if more > 0 else ''}{why}"
+            )
         rows = ", ".join("/".join(str(v) for v in r.values()) for r in self.unexpected_rows[:3])
         more = f" (e.g. {rows})" if rows else ""
-        why = f" — {self.description}" if self.description else ""
-        return (
-            f"[{self.severity}] {self.name} ({self.expectation}) on {target}: "
-            f"{self.unexpected_count} of {self.element_count} rows failed{more}{why}"
-        )
+        of = f" of {self.element_count}" if self.element_count else ""
+        return f"{head}{self.unexpected_count}{of} rows failed{more}{why}"
 
 
 @dataclass
@@ -46,6 +51,7 @@ class GateResult:
     duration_s: float
     table_rows: dict[str, int]
     data_docs: str | None = None
+    vintages: dict[str, str] = field(default_factory=dict)  # raw: dataset -> current snapshot
 
     def failures(self, severity: str | None = None) -> list[Outcome]:
         return [o for o in self.outcomes if not o.success and severity in (None, o.severity)]

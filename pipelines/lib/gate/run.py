@@ -14,8 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.lib.gate.dbt_tests import DataTests
 from pipelines.lib.gate.outcome import GateResult, Outcome
-from pipelines.lib.gate.suites import Suite, build_suites
+from pipelines.lib.gate.suites import (
+    Suite,
+    build_suites,
+    load_severity,
+    query_parameters,
+    with_finite_checks,
+)
 from pipelines.lib.registry import Registry
 from pipelines.lib.warehouse import connect
 from pipelines.settings import config
@@ -40,6 +47,19 @@ def fingerprint(con, tables: list[str]) -> str:
     return digest.hexdigest()
 
 
+def float_columns(con, table: str | None) -> list[str]:
+    """The floating-point columns of `schema.table` (none for a suite without a table)."""
+    if not table:
+        return []
+    schema, name = table.split(".", 1)
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ? and data_type in ('DOUBLE', 'FLOAT', 'REAL') order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def mart_tables(con) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
@@ -48,9 +68,12 @@ def mart_tables(con) -> list[str]:
     return [f"marts.{r[0]}" for r in rows]
 
 
-def dataset_profiles(con, reg: Registry) -> dict[str, dict[str, Any]]:
+def dataset_profiles(
+    con, reg: Registry, set_aside: frozenset[str] = frozenset()
+) -> dict[str, dict[str, Any]]:
     """Rows, years and geographies (with values) of each dataset's vintage loaded before the current one,
-    among vintages of the same kind (a real file is not compared with the bundled sample)."""
+    among vintages of the same kind (a real file is not compared with the bundled sample) and
+    not quarantined (`set_aside`)."""
     profiles: dict[str, dict[str, Any]] = {}
     for code, dataset in reg.datasets.items():
         if dataset.get("delivery"):
@@ -62,7 +85,9 @@ def dataset_profiles(con, reg: Registry) -> dict[str, dict[str, Any]]:
                 f"""select p.snapshot_id, p.observations from {vintages} p, {vintages} c
                     where c.is_current and p.loaded_at < c.loaded_at
                       and p.is_sample = c.is_sample
-                    order by p.loaded_at desc limit 1"""
+                      and not list_contains(?::varchar[], p.snapshot_id)
+                    order by p.loaded_at desc limit 1""",
+                [sorted(set_aside)],
             ).fetchall()
         except Exception:  # the dataset was never loaded: its ingest step failed first
             continue
@@ -100,13 +125,25 @@ def current_snapshots(con, reg: Registry) -> dict[str, str]:
 
 
 def run_stage(
-    stage: str, warehouse_db: Path, reg: Registry, quality_dir: Path, run_id: str | None = None
+    stage: str,
+    warehouse_db: Path,
+    reg: Registry,
+    quality_dir: Path,
+    run_id: str | None = None,
+    set_aside: frozenset[str] = frozenset(),
+    dbt_tests: DataTests | None = None,
 ) -> GateResult:
+    """`set_aside`: quarantined snapshot ids, never the "previous vintage" of a raw comparison;
+    `dbt_tests`: the dbt data tests on these marts (models stage), part of the verdict; a
+    `dbt test` they need runs while the suites validate the frames already read."""
     started = time.perf_counter()
     with connect(warehouse_db, read_only=True) as con:
-        profiles = dataset_profiles(con, reg) if stage == "raw" else {}
+        profiles = dataset_profiles(con, reg, set_aside) if stage == "raw" else {}
         suites = build_suites(reg, stage, profiles)
-        frames = {s.name: con.execute(s.query).df() for s in suites}
+        if stage == "models":
+            rules = load_severity()
+            suites = [with_finite_checks(s, float_columns(con, s.table), rules) for s in suites]
+        frames = {s.name: con.execute(s.query, query_parameters(s.query)).df() for s in suites}
         if stage == "models":
             fp = fingerprint(con, mart_tables(con))
             snapshot_ids = sorted(
@@ -116,24 +153,16 @@ def run_stage(
             current = current_snapshots(con, reg)
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
-    context = None  # created on first need: importing GX costs seconds
-    outcomes: list[Outcome] = []
-    quarantine: list[dict[str, Any]] = []
-    cache = _RawCache(quality_dir) if stage == "raw" else None
-    validated = 0
-    for suite in suites:
-        vintage = current.get(suite.name.rsplit(".", 1)[1], "") if cache else ""
-        cached = cache.get(suite, vintage) if cache else None
-        if cached is not None:
-            outcomes += cached
-            continue
-        context = context or _context(quality_dir)
-        found, rows = _validate(context, suite, frames[suite.name])
-        validated += 1
-        outcomes += found
-        quarantine += rows
-        if cache:
-            cache.put(suite, vintage, found)
+    cache = _RawCache(quality_dir, current) if stage == "raw" else None
+    if dbt_tests is not None:
+        dbt_tests.start()  # the warehouse connection is closed: dbt may open the file
+    try:
+        context, outcomes, quarantine, validated = _validate_all(suites, frames, quality_dir, cache)
+        # after the suites' outcomes: a dbt test mostly repeats what they name
+        outcomes += dbt_tests.outcomes() if dbt_tests is not None else []
+    finally:
+        if dbt_tests is not None:
+            dbt_tests.stop()
     docs_index = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     if validated or not docs_index.exists():
         _prune_results(quality_dir, keep=int(config().get("gate", {}).get("keep_results", 20)))
@@ -153,16 +182,46 @@ def run_stage(
         duration_s=round(time.perf_counter() - started, 3),
         table_rows={name: len(frame) for name, frame in frames.items()},
         data_docs=docs,
+        vintages=current if stage == "raw" else {},
     )
+
+
+def _validate_all(
+    suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | None
+) -> tuple[Any, list[Outcome], list[dict[str, Any]], int]:
+    """Each suite through its checkpoint (raw suites answered from the cache when their vintage
+    and expectations did not change): (GX context or None, outcomes, failing rows, how many
+    suites were validated)."""
+    context = None  # created on first need: importing GX costs seconds
+    outcomes: list[Outcome] = []
+    quarantine: list[dict[str, Any]] = []
+    validated = 0
+    for suite in suites:
+        cached = cache.get(suite) if cache else None
+        if cached is not None:
+            outcomes += cached
+            continue
+        context = context or _context(quality_dir)
+        found, rows = _validate(context, suite, frames[suite.name])
+        validated += 1
+        outcomes += found
+        quarantine += rows
+        if cache:
+            cache.put(suite, found)
+    return context, outcomes, quarantine, validated
 
 
 class _RawCache:
     """Raw-stage outcomes per dataset, reused while the vintage and the suite are unchanged
     (a dataset whose snapshot did not change is not re-validated on every refresh)."""
 
-    def __init__(self, quality_dir: Path) -> None:
+    def __init__(self, quality_dir: Path, current: dict[str, str]) -> None:
         self.folder = quality_dir / "raw_cache"
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.current = current  # dataset -> its current vintage
+
+    def _vintage(self, suite: Suite) -> str:
+        return self.current.get(suite.name.rsplit(".", 1)[1], "")
 
     @staticmethod
     def _key(suite: Suite, vintage: str) -> str:
@@ -173,7 +232,8 @@ class _RawCache:
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def get(self, suite: Suite, vintage: str) -> list[Outcome] | None:
+    def get(self, suite: Suite) -> list[Outcome] | None:
+        vintage = self._vintage(suite)
         path = self.folder / f"{suite.name}.json"
         if not path.exists():
             return None
@@ -182,10 +242,11 @@ class _RawCache:
             return None
         return [Outcome(**o) for o in doc["outcomes"]]
 
-    def put(self, suite: Suite, vintage: str, outcomes: list[Outcome]) -> None:
+    def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
         from dataclasses import asdict
 
-        doc = {"key": self._key(suite, vintage), "outcomes": [asdict(o) for o in outcomes]}
+        key = self._key(suite, self._vintage(suite))
+        doc = {"key": key, "outcomes": [asdict(o) for o in outcomes]}
         (self.folder / f"{suite.name}.json").write_text(json.dumps(doc, default=str))
 
 
@@ -252,8 +313,18 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
     kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
     meta = config.meta or {}
     res = r.result or {}
-    column = kwargs.get("column") or ",".join(kwargs.get("column_list", [])) or None
-    checked = [c for c in (kwargs.get("column_list") or [kwargs.get("column")]) if c]
+    pair = [c for c in (kwargs.get("column_A"), kwargs.get("column_B")) if c]
+    column = kwargs.get("column") or ",".join(kwargs.get("column_list") or pair) or None
+    checked = [
+        c
+        for c in [
+            *(kwargs.get("column_list") or [kwargs.get("column")]),
+            kwargs.get("column_A"),
+            kwargs.get("column_B"),
+            *meta.get("show", []),
+        ]
+        if c and c in frame.columns
+    ]
     shown = [c for c in suite.key if c in frame.columns] + [
         c for c in checked if c not in suite.key
     ]
@@ -266,7 +337,10 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
     count = res.get("unexpected_count")
     if not r.success and count is None:
         if "missing_count" in res:  # set expectations report what is missing
-            rows = [{"missing": _plain(v)} for v in res.get("partial_missing_list") or []]
+            missing = _all_missing(frame, kwargs)  # GX lists only 20, in no order
+            if missing is None or len(missing) != res["missing_count"]:
+                missing = [_plain(v) for v in res.get("partial_missing_list") or []]
+            rows = [{"missing": v} for v in missing]
             count = res["missing_count"]
         elif "value_set" in kwargs:
             observed = {str(v) for v in res.get("observed_value") or []}
@@ -308,6 +382,26 @@ def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[s
         else []
     )
     return outcome, quarantine
+
+
+def _all_missing(frame: pd.DataFrame, kwargs: dict[str, Any]) -> list[Any] | None:
+    """Every code of a set expectation's `value_set` absent from its column (rows chosen by
+    its pandas `row_condition`, as GX does), in the order asked for; None when unknown."""
+    column, wanted = kwargs.get("column"), kwargs.get("value_set")
+    if column not in frame.columns or not isinstance(wanted, list):
+        return None
+    rows, condition = frame, kwargs.get("row_condition")
+    if isinstance(condition, dict):  # as GX 1.x keeps a pandas condition in the config
+        condition = condition.get("pass_through_filter")
+    if kwargs.get("row_condition"):
+        if kwargs.get("condition_parser") != "pandas" or not isinstance(condition, str):
+            return None
+        try:
+            rows = frame.query(condition)
+        except Exception:  # a condition pandas cannot evaluate here: GX's own list
+            return None
+    present = {str(v) for v in rows[column].dropna().unique()}
+    return [v for v in wanted if str(v) not in present]
 
 
 def _plain_row(series: pd.Series) -> dict[str, Any]:

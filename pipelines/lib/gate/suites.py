@@ -8,7 +8,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from pipelines.settings import EXPECTATIONS_DIR, config
 FLANDERS = "BE2"
 
 
+QUERIES_DIR = EXPECTATIONS_DIR / "queries"
+FINITE_SUFFIX = "__finite"
+
+
 @dataclass
 class Suite:
     name: str
@@ -29,6 +34,114 @@ class Suite:
     key: list[str]
     expectations: list[dict[str, Any]]
     description: str
+    table: str | None = None  # the mart a models suite is about (its floats must be finite)
+    grain: list[str] | None = None  # the mart's grain: one row per these columns
+
+
+def gate_parameters() -> dict[str, float]:
+    """The settings consistency queries re-derive verdicts and classes with (`$name` in their
+    SQL): config/monitor.yaml `progress:` and `benchmark:`, read here and not from the marts."""
+    cfg = config()
+    wanted = {
+        "target_on_track": ("progress", "with_target", "on_track"),
+        "target_moderate": ("progress", "with_target", "moderate"),
+        "target_insufficient": ("progress", "with_target", "insufficient"),
+        "direction_on_track": ("progress", "without_target", "on_track"),
+        "direction_moderate": ("progress", "without_target", "moderate"),
+        "direction_insufficient": ("progress", "without_target", "insufficient"),
+        "cut_small": ("benchmark", "cut_small"),
+        "cut_large": ("benchmark", "cut_large"),
+    }
+    out = {}
+    for name, keys in wanted.items():
+        value: Any = cfg
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, int | float):
+            raise ValueError(
+                f"config/monitor.yaml: {'.'.join(keys)} must be a number, not {value!r}"
+            )
+        out[name] = float(value)
+    return out
+
+
+def _frame_query(meta: dict[str, Any]) -> str:
+    """The SQL that reads a suite's frame: `query_file` (under expectations/queries/),
+    `query`, or the whole `table`."""
+    if meta.get("query_file"):
+        return (QUERIES_DIR / meta["query_file"]).read_text(encoding="utf-8")
+    return meta.get("query") or f"select * from {meta['table']}"
+
+
+def query_parameters(sql: str) -> dict[str, float]:
+    """Values for the `$name` parameters a frame query uses (none: an empty dict)."""
+    names = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    if not names:
+        return {}
+    known = gate_parameters()
+    unknown = names - set(known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {sorted(unknown)} in a gate query")
+    return {n: known[n] for n in sorted(names)}
+
+
+def with_finite_checks(suite: Suite, float_columns: list[str], rules: dict[str, Any]) -> Suite:
+    """Add `<table>.finite.<column>` for each floating-point column of the suite's mart.
+
+    Great Expectations on pandas reads NaN as a missing value, so a range expectation passes
+    NaN (and has no bound against infinity when it has no range). DuckDB still tells NaN from
+    NULL: the frame gets `isfinite(<column>)` beside each column, and NaN or ±infinity fail."""
+    if not float_columns:
+        return suite
+    short = suite.table.split(".", 1)[1]
+    added = ", ".join(f'isfinite(q."{c}") as "{c}{FINITE_SUFFIX}"' for c in float_columns)
+    expectations = [
+        _exp(
+            "expect_column_values_to_be_in_set",
+            f"{short}.finite.{c}",
+            {"column": f"{c}{FINITE_SUFFIX}", "value_set": [True]},
+            f"{c} is a finite number or empty: NaN and ±infinity fail",
+        )
+        for c in float_columns
+    ]
+    for exp in expectations:
+        exp["meta"]["show"] = [exp["kwargs"]["column"].removesuffix(FINITE_SUFFIX)]
+    _set_severity(expectations, rules)
+    return replace(
+        suite,
+        query=f"select q.*, {added} from ({suite.query}) q",
+        expectations=[*suite.expectations, *expectations],
+    )
+
+
+def grain_expectation(table: str, grain: list[str]) -> dict[str, Any]:
+    """One row per `grain`: the mart's declared grain as compound-column uniqueness."""
+    short = table.split(".", 1)[1]
+    if len(grain) == 1:
+        kind, kwargs = "expect_column_values_to_be_unique", {"column": grain[0]}
+    else:
+        kind, kwargs = "expect_compound_columns_to_be_unique", {"column_list": list(grain)}
+    return _exp(kind, f"{short}.grain", kwargs, f"one row per {' x '.join(grain)} (the grain)")
+
+
+def unique_columns(expectations: list[dict[str, Any]], columns: list[str]) -> str | None:
+    """The name of the uniqueness expectation over exactly `columns` among `expectations`."""
+    for exp in expectations:
+        kwargs = exp["kwargs"]
+        if exp["type"] == "expect_column_values_to_be_unique" and [kwargs["column"]] == columns:
+            return exp["meta"]["name"]
+        if exp["type"] == "expect_compound_columns_to_be_unique" and sorted(
+            kwargs["column_list"]
+        ) == sorted(columns):
+            return exp["meta"]["name"]
+    return None
+
+
+def _set_severity(expectations: list[dict[str, Any]], rules: dict[str, Any]) -> None:
+    for exp in expectations:
+        exp["severity"] = (
+            "critical" if severity_of(exp["meta"]["name"], rules) == "error" else "warning"
+        )
 
 
 def severity_of(name: str, rules: dict[str, Any]) -> str:
@@ -81,22 +194,26 @@ def build_suites(
             suites += [delivery_suite(doc, d) for d in reg.deliveries.values()]
         else:
             extra = registry_expectations(reg).get(doc["name"], [])
+            grain = (
+                [grain_expectation(meta["table"], meta["grain"])]
+                if meta.get("grain") and not unique_columns(doc["expectations"], meta["grain"])
+                else []
+            )
             suites.append(
                 Suite(
                     name=doc["name"],
                     stage=meta["stage"],
-                    query=meta.get("query") or f"select * from {meta['table']}",
+                    query=_frame_query(meta),
                     asset=meta["asset"],
                     key=meta.get("key", []),
-                    expectations=[*doc["expectations"], *extra],
+                    expectations=[*grain, *doc["expectations"], *extra],
                     description=meta.get("description", ""),
+                    table=meta.get("table") if meta["stage"] == "marts" else None,
+                    grain=meta.get("grain"),
                 )
             )
     for suite in suites:
-        for exp in suite.expectations:
-            exp["severity"] = (
-                "critical" if severity_of(exp["meta"]["name"], rules) == "error" else "warning"
-            )
+        _set_severity(suite.expectations, rules)
     return suites
 
 
@@ -142,7 +259,7 @@ def _raw_registry_expectations(
                     "expect_column_values_to_be_in_set",
                     f"raw.known_codes.{dim}",
                     {"column": dim, "value_set": sorted(codelist["codes"])},
-                    f"{dim} codes are in Eurostat's code list (registry/codelists.yaml)",
+                    f"{dim} codes are in Eurostat's code list (as the registry lists them)",
                 )
             )
     needed: dict[str, set[str]] = {}
@@ -271,6 +388,11 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
             )
         )
     targets = sorted(reg.targets)
+    target_geos = sorted(
+        f"{t['id']}@{geo or '-'}"
+        for t in reg.targets.values()
+        for geo in t["assessed_for"] or [None]
+    )
     return {
         "marts.fct_indicator_values": fct,
         "marts.dim_indicator": [
@@ -287,7 +409,13 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
                 "progress.all_targets_present",
                 {"column": "target_id", "value_set": targets},
                 "every registry target has a progress row",
-            )
+            ),
+            _exp(
+                "expect_column_distinct_values_to_contain_set",
+                "progress.every_target_geography",
+                {"column": "target_geo", "value_set": target_geos},
+                "every registry target has a progress row for each geography it is assessed for",
+            ),
         ],
         "marts.yearly_changes": [
             # GX keeps one expectation per type and column: the review bound is a column pair.

@@ -24,7 +24,8 @@ from pipelines.lib.intake.safety import (
 )
 from pipelines.lib.intake.spec import Delivery
 from pipelines.lib.intake.validate import validate
-from pipelines.lib.snapshots import Snapshot, latest_snapshot, store_snapshot
+from pipelines.lib.quarantine import last_accepted, quarantine, skipped_note
+from pipelines.lib.snapshots import Snapshot, SnapshotError, store_snapshot
 from pipelines.lib.sources import SourceSpec, acquire
 from pipelines.lib.warehouse import connect
 from pipelines.settings import Paths
@@ -91,7 +92,10 @@ def check_bytes(
     return rows_frame(delivery, rows)
 
 
-def ingest_delivery(spec: SourceSpec, delivery: Delivery, where: Paths) -> DeliveryOutcome:
+def ingest_delivery(
+    spec: SourceSpec, delivery: Delivery, where: Paths, run_id: str | None = None
+) -> DeliveryOutcome:
+    """A stored vintage that the checks refuse when it is read again is quarantined."""
     found = None
     for folder, kind in folders(spec):
         found = find(delivery.code, folder, kind)
@@ -105,7 +109,8 @@ def ingest_delivery(spec: SourceSpec, delivery: Delivery, where: Paths) -> Deliv
         snap, created = _snapshot(delivery, found, where)
         note = "new vintage" if created else "unchanged; no new vintage"
     else:
-        snap = latest_snapshot(where.raw, delivery.source, delivery.code)
+        snap = last_accepted(where.raw, delivery.source, delivery.code)
+        skipped = skipped_note(where.raw, delivery.source, delivery.code, snap)
         searched = ", ".join(str(f) for f, _ in folders(spec))
         if snap is None:
             if spec.kind == "sample":
@@ -122,7 +127,13 @@ def ingest_delivery(spec: SourceSpec, delivery: Delivery, where: Paths) -> Deliv
             warnings.append(note)
         else:
             note = f"not in {searched}; kept snapshot {snap.snapshot_id}"
-    frame = check_bytes(delivery, snap.meta["file"], snap.read_verified())
+        if skipped:
+            note += f" ({skipped})"
+    try:
+        frame = check_bytes(delivery, snap.meta["file"], snap.read_verified())
+    except (DeliveryError, SnapshotError) as exc:  # a stored vintage the checks now refuse
+        quarantine(snap, "ingest", str(exc), run_id)
+        raise
     with connect(where.warehouse_db) as con:
         loaded = load_delivery(con, delivery, snap, frame)
     return DeliveryOutcome(

@@ -15,7 +15,13 @@ renamed as (
         time as period,
         cast(left(time, 4) as integer) as period_year,
         value,
-        coalesce(flags, '') as flags
+        coalesce(flags, '') as flags,
+        -- the SDMX confidentiality status; null on rows loaded before it was read apart, whose
+        -- flag c (the older files' only mark) stands for status C
+        coalesce(
+            conf_status,
+            case when flags like '%c%' then 'C' else '' end
+        ) as conf_status
     from source
 )
 
