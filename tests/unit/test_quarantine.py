@@ -184,7 +184,7 @@ def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(
 
     from pipelines.lib.gate.outcome import GateResult, Outcome
     from pipelines.lib.warehouse import connect, load_observations
-    from pipelines.parsing import parse_bytes
+    from pipelines.parsing import parse_stream
 
     tsv = "unit,geo\\time\t2023 \t2024 \nPC,BE2\t8.1 \t{} \n"
     good = stored(raw, tsv.format("8.2"), T0)
@@ -193,7 +193,7 @@ def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(
     with connect(db) as con:
         for snap in (good, bad):
             load_observations(
-                con, "eurostat", snap, parse_bytes(snap.read_verified(), "f", "ilc_li41")
+                con, "eurostat", snap, parse_stream(snap.read_verified(), "f", "ilc_li41")
             )
     failed = Outcome(
         suite="raw.eurostat.ilc_li41",
