@@ -12,7 +12,7 @@ SPARK_VENV  := .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed
 CHECK_PYTHON = @$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "error: Python 3.11 is required ($(PYTHON))"; exit 1; }
 
-.PHONY: install install-spark run test test-fast test-engines lint ui bench audit lock clean
+.PHONY: install install-spark run test test-fast test-engines lint ui bench audit lock clean axe
 
 $(DBT_STAMP): pyproject.toml requirements.lock
 	$(CHECK_PYTHON)
@@ -40,6 +40,17 @@ $(SPARK_STAMP): pyproject.toml requirements.lock
 ## The local Spark cluster's jars for the engine tests (pytest -m engines).
 install-spark: $(SPARK_STAMP)
 
+## axe-core (npm) for the report's accessibility test, in a git-ignored folder; without npm or
+## the registry it says so and the accessibility test skips.
+AXE_DIR   := tests/report/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent && touch $(AXE_STAMP); \
+	else echo "warning: npm not found; the accessibility test (axe-core) will be skipped" >&2; fi
+
+axe: $(AXE_STAMP)
+
 ## Install everything, then ingest -> dbt -> quality gate -> publish -> report on the bundled SAMPLE.
 run: install
 	$(BIN)/monitor refresh --source sample
@@ -47,7 +58,7 @@ run: install
 ## Install everything, then run the whole test suite (slow and reliability trials included)
 ## on both cores (pytest-xdist; JOBS=1 for one process).
 JOBS ?= 2
-test: install install-spark
+test: install install-spark axe
 	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 test-fast: install

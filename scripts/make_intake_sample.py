@@ -8,13 +8,15 @@ from pipelines.lib.intake.spec import load_deliveries
 from pipelines.lib.intake.template import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
 
+# Citations and notes in Dutch, as a Flemish department delivers them (the report shows them
+# as delivered); the seed line numbers are in pipelines/sample/README.md, not in the data.
+YEAR_NOTE = (
+    "het begrotingsjaar staat niet in de bron (het document citeert bronnen tot 2024): "
+    "2024 is onze aanname"
+)
 SERV_TALENT = (
     "SERV, De Essentie - Naar een gerichte Vlaamse talentstrategie, "
-    "figuur 8 'Overzicht instrumenten levenslang leren' (seed 004, lines ~1520-1680)"
-)
-YEAR_NOTE = (
-    "Budget year not stated in the source (figure 8 gives no year; the document cites "
-    "sources up to 2024): 2024 is our assumption."
+    f"figuur 8 'Overzicht instrumenten levenslang leren'; {YEAR_NOTE}"
 )
 M = 1_000_000
 
@@ -35,45 +37,46 @@ def training_rows() -> list[dict]:
             "estimate_assumption": None,
             "data_label": "sample",
             "source_citation": extra.pop("citation", SERV_TALENT),
-            "note": " ".join(p for p in (YEAR_NOTE, note) if p),
+            "note": note or None,
             **extra,
         }
 
     outside = (
-        "SERV, De Essentie, 'Niet inbegrepen in de 1,3 miljard euro' (seed 004, lines ~1256-1300)"
+        "SERV, De Essentie - Naar een gerichte Vlaamse talentstrategie, 'Niet inbegrepen in de "
+        f"1,3 miljard euro'; {YEAR_NOTE}"
     )
     return [
         row("SYNTRA", "werk", "supply", 47 * M, 25_000, "course_participants",
             "Brede bevolking (vnl. werknemers)",
-            note="Plus 10,000 B2B/B2C participants (not subsidised), not counted. Policy domain assigned by us."),
+            note="Plus 10.000 B2B/B2C-cursisten (niet gesubsidieerd), niet meegeteld. Beleidsdomein door ons toegekend."),
         row("CVO", "onderwijs", "supply", 616 * M, 390_000, "enrolments", "Brede volwassen bevolking",
             note="'Beperkte sturing via financieringsdecreet'."),
         row("VDAB", "werk", "mixed", 175 * M, None, None,
             "Werklozen en inactieven; kwetsbare werknemers (beperkt)",
-            note="'Aanbod- en vraaggefinancierd', not split in the source: counted as mixed, neither supply nor demand."),
+            note="'Aanbod- en vraaggefinancierd', niet gesplitst in de bron: geteld als gemengd, noch aanbod noch vraag."),
         row("KMO_PORTEFEUILLE", "economie", "demand", 29.4 * M, None, None, "Werkgevers"),
         row("DKO", "onderwijs", "supply", 358 * M, 206_000, "enrolments", "Bevolking van 6 tot 99 jaar",
-            note="27% of the enrolments are adults."),
+            note="27 % van de inschrijvingen zijn volwassenen."),
         row("VOV", "werk", "demand", 60 * M, 50_000, "users", "Werknemers",
             note="'Vraaggefinancierd (werknemer/GI)'."),
         row("STS", "economie", "demand", 3.2 * M, None, None, "Ondernemingen",
-            note="'Vraaggefinancierd, onderbenut' (under-used)."),
+            note="'Vraaggefinancierd, onderbenut'."),
         row("HO", "onderwijs", "not_stated", None, None, None, "Volwassen bevolking (professionals, alumni, brede interesse)",
-            note="No figure in the source ('/'; ad hoc, e.g. Voorsprongfonds; B2B and B2C)."),
+            note="Geen bedrag in de bron ('/'; ad hoc, bv. Voorsprongfonds; B2B en B2C)."),
         row("ESF", "werk", "supply", 44 * M, None, None, "Sectoren, werknemers en werkgevers",
-            note="Financing mode not stated in figure 8; counted as supply as the text does "
-            "('slechts 100 miljoen ... vraagfinanciering ... de overige 1,2 miljard euro gaat naar de subsidiëring van het aanbod', lines ~914-935)."),
+            note="Financieringswijze niet vermeld in figuur 8; geteld als aanbod, zoals de tekst doet "
+            "('slechts 100 miljoen ... vraagfinanciering ... de overige 1,2 miljard euro gaat naar de subsidiëring van het aanbod')."),
         row("SECTORAL_FUNDS", None, "not_stated", 258 * M, None, None, "Werknemers van de sectoren (sectorale cao's)",
             inside=False, is_estimate=True,
-            estimate_assumption="0.2% contribution rate ('voorzichtige bijdragevoet') on a private wage bill of EUR 129 bn in Flanders (Hermreg): 0.002 x 129 bn = 258 m, 'bijna 260 miljoen euro'",
-            citation="SERV, De Essentie, sectorale vormingsfondsen (seed 004, lines ~1306-1325)",
-            note="Private funds collected on wages; outside the EUR 1.3 bn."),
+            estimate_assumption="bijdrage van 0,2 % ('voorzichtige bijdragevoet') op een private loonmassa van 129 miljard euro in Vlaanderen (Hermreg): 0,002 x 129 miljard = 258 miljoen, 'bijna 260 miljoen euro'",
+            citation=f"SERV, De Essentie - Naar een gerichte Vlaamse talentstrategie, sectorale vormingsfondsen; {YEAR_NOTE}",
+            note="Private fondsen, geïnd op de lonen; buiten de 1,3 miljard euro."),
         row("OPLEIDINGSCHEQUES", "werk", "not_stated", None, None, None, "Werknemers", inside=False,
-            citation=outside, note="Listed as not included in the EUR 1.3 bn; no figure in the source."),
+            citation=outside, note="Vermeld als niet inbegrepen in de 1,3 miljard euro; geen bedrag in de bron."),
         row("OPLEIDINGSKREDIET", "werk", "not_stated", None, None, None, "Werknemers", inside=False,
-            citation=outside, note="Listed as not included in the EUR 1.3 bn; no figure in the source."),
+            citation=outside, note="Vermeld als niet inbegrepen in de 1,3 miljard euro; geen bedrag in de bron."),
         row("SECTORCONVENANTEN", "werk", "not_stated", None, None, None, "Sectoren", inside=False,
-            citation=outside, note="Listed as not included in the EUR 1.3 bn; no figure in the source."),
+            citation=outside, note="Vermeld als niet inbegrepen in de 1,3 miljard euro; geen bedrag in de bron."),
     ]  # fmt: skip
 
 

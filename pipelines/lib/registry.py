@@ -14,9 +14,10 @@ from typing import Any
 import yaml
 
 from pipelines.lib.intake.spec import YAML_LOADER
+from pipelines.lib.registry_vocabulary import check_vocabulary_usage, index_vocabulary
 from pipelines.settings import REGISTRY_SCHEMA_DIR, registry_dir
 
-FILES = ("datasets", "indicators", "targets", "geographies", "codelists")
+FILES = ("datasets", "indicators", "targets", "geographies", "codelists", "vocabulary")
 
 
 class RegistryError(ValueError):
@@ -35,6 +36,7 @@ REGISTRY_TABLES = (
     "geographies",
     "datasets",
     "settings",
+    "vocabulary",
 )
 
 
@@ -48,6 +50,7 @@ class Registry:
     codelists: dict[str, dict[str, Any]]
     folder: Path
     deliveries: dict[str, Any] = field(default_factory=dict)  # code -> intake.Delivery
+    vocabulary: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # list -> code
 
     def indicator_geos(self, indicator: dict[str, Any]) -> list[str]:
         """The indicator's geographies with named sets (`headline`, `eu_members`) expanded."""
@@ -140,8 +143,10 @@ def _parse_registry(folder: Path) -> Registry:
         codelists=docs["codelists"]["codelists"],
         folder=folder,
         deliveries=deliveries,
+        vocabulary=index_vocabulary(docs["vocabulary"], RegistryError),
     )
     _check(registry)
+    check_vocabulary_usage(registry, RegistryError)
     return registry
 
 

@@ -106,4 +106,4 @@ def _target(t: dict[str, Any]) -> str:
         what = f"direction {t.get('direction', '')}"
     else:
         what = "target requested, not set"
-    return f"{what} — {t['citation']}"
+    return f"{what} — {t['citation']['en']}"

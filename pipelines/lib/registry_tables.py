@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.lib.registry import Registry
+from pipelines.lib.registry_vocabulary import bilingual
 
 
 def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.DataFrame]:
@@ -22,6 +23,7 @@ def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.Dat
         "geographies": _geographies(reg),
         "datasets": _datasets(reg),
         "settings": _settings(settings),
+        "vocabulary": _vocabulary(reg),
     }
 
 
@@ -50,8 +52,8 @@ def _indicators(reg: Registry) -> pl.DataFrame:
                 "filters": json.dumps(source.get("filters", {}), sort_keys=True),
                 "derived_formula": derived["formula"] if derived else None,
                 "derived_inputs": json.dumps(derived["inputs"]) if derived else None,
-                "producer": dataset.get("producer"),
-                "licence": dataset.get("licence"),
+                "producer": bilingual(dataset.get("producer"))[1],
+                "licence": bilingual(dataset.get("licence"))[1],
                 "dataset_url": dataset.get("url"),
                 "income_reference": dataset.get("income_reference", "same_year"),
                 "plausible_min": float(ind["plausible_range"][0]),
@@ -219,8 +221,12 @@ def _targets(reg: Registry) -> pl.DataFrame:
                     "base_year": t.get("base_year"),
                     "applies_to": t.get("applies_to"),
                     "geo": geo,
-                    "citation": t["citation"],
-                    "note": t.get("note"),
+                    "citation": t["citation"]["en"],
+                    "note": bilingual(t.get("note"))[1],
+                    "citation_nl": t["citation"]["nl"],
+                    "citation_en": t["citation"]["en"],
+                    "note_nl": bilingual(t.get("note"))[0],
+                    "note_en": bilingual(t.get("note"))[1],
                 }
             )
     schema = {
@@ -238,6 +244,10 @@ def _targets(reg: Registry) -> pl.DataFrame:
         "geo": pl.String,
         "citation": pl.String,
         "note": pl.String,
+        "citation_nl": pl.String,
+        "citation_en": pl.String,
+        "note_nl": pl.String,
+        "note_en": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -269,8 +279,12 @@ def _datasets(reg: Registry) -> pl.DataFrame:
             "dimensions": ",".join(d["dimensions"]),
             "frequency": d["frequency"],
             "survey": d.get("survey"),
-            "producer": d["producer"],
-            "licence": d["licence"],
+            "producer": bilingual(d["producer"])[1],
+            "licence": bilingual(d["licence"])[1],
+            "producer_nl": bilingual(d["producer"])[0],
+            "producer_en": bilingual(d["producer"])[1],
+            "licence_nl": bilingual(d["licence"])[0],
+            "licence_en": bilingual(d["licence"])[1],
             "url": d.get("url"),
             "income_reference": d.get("income_reference", "same_year"),
             "freshness_days": d.get("freshness_days"),
@@ -296,3 +310,34 @@ def _settings(settings: dict[str, Any]) -> pl.DataFrame:
         {k: settings[k] for k in ("progress", "benchmark", "gaps", "disclosure") if k in settings},
     )
     return pl.DataFrame(rows, schema={"key": pl.String, "value": pl.Float64})
+
+
+def _vocabulary(reg: Registry) -> pl.DataFrame:
+    """One row per list x code with its labels, in the order of vocabulary.yaml."""
+    rows = [
+        {
+            "list_name": name,
+            "code": code,
+            "position": position,
+            "label_nl": entry["nl"],
+            "label_en": entry["en"],
+            "short_nl": entry.get("short", {}).get("nl"),
+            "short_en": entry.get("short", {}).get("en"),
+            "help_nl": entry.get("help", {}).get("nl"),
+            "help_en": entry.get("help", {}).get("en"),
+        }
+        for name, entries in reg.vocabulary.items()
+        for position, (code, entry) in enumerate(entries.items(), start=1)
+    ]
+    schema = {
+        "list_name": pl.String,
+        "code": pl.String,
+        "position": pl.Int32,
+        "label_nl": pl.String,
+        "label_en": pl.String,
+        "short_nl": pl.String,
+        "short_en": pl.String,
+        "help_nl": pl.String,
+        "help_en": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,8 +17,12 @@ class Raw(str):
 
 
 def esc(value: object) -> Raw:
+    """Escaped text. A float or a bool is refused: numbers go through Fmt (locale, unit,
+    decimals), so a raw 0.0352693... or True never reaches a page."""
     if isinstance(value, Raw):
         return value
+    if isinstance(value, bool | float):
+        raise TypeError(f"unformatted {type(value).__name__} {value!r}: format it with Fmt")
     return Raw(html.escape("" if value is None else str(value)))
 
 
@@ -35,6 +40,11 @@ def tag(name: str, content: object = "", **attrs: object) -> Raw:
     return Raw(f"<{name}{rendered}>{esc(content)}</{name}>")
 
 
+def element_id(prefix: str, text: str) -> str:
+    """A stable id from a text (the same on every build)."""
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+
+
 def table(
     caption: object,
     head: Sequence[object],
@@ -43,21 +53,31 @@ def table(
     row_headers: bool = True,
     cls: str = "data",
     row_attrs: Iterable[dict] | None = None,
+    caption_id: str | None = None,
 ) -> Raw:
-    """A data table: column headers with scope=col, the first cell of each row a row header."""
+    """A data table: column headers with scope=col, the first cell of each row a row header.
+
+    Each cell carries its column header as data-label (phones show rows as cards). The
+    wrapper may scroll sideways on a narrow screen, so it is a focusable, named region.
+    """
+    labels = [str(h) for h in head]
     head_html = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     attrs_list = list(row_attrs) if row_attrs is not None else None
     body = []
     for i, row in enumerate(rows):
         cells = []
         for j, cell in enumerate(row):
-            cells.append(
-                f'<th scope="row">{esc(cell)}</th>' if j == 0 and row_headers else tag("td", cell)
-            )
+            label = labels[j] if j < len(labels) else None
+            if j == 0 and row_headers:
+                cells.append(f'<th scope="row">{esc(cell)}</th>')
+            else:
+                cells.append(tag("td", cell, data_label=label))
         extra = attrs_list[i] if attrs_list else {}
         body.append(tag("tr", Raw("".join(cells)), **extra))
+    cid = caption_id or element_id("t", f"{caption}|{labels}")
     return Raw(
-        f'<div class="table-wrap"><table class="{cls}"><caption>{esc(caption)}</caption>'
+        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
+        f'<table class="{cls}"><caption id="{cid}">{esc(caption)}</caption>'
         f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -91,6 +111,8 @@ class Frame:
     is_sample: bool
     code_version: str
     db_name: str
+    # published figures per delivery label (delivered, sample, synthetic), for the banner
+    data_labels: tuple[tuple[str, int], ...] = ()
 
 
 def page(
@@ -103,9 +125,11 @@ def page(
     nav_key: str | None,
     other_path: str,
     scripts: Sequence[str] = (),
+    footer: object = "",
 ) -> str:
-    """The full HTML document: skip link, header with the SAMPLE banner, nav, main, footer."""
-    from pipelines.report.i18n import moment
+    """The full HTML document: skip link, header with the SAMPLE banner, nav, main, footer
+    (`footer`: what this page's figures come from)."""
+    from pipelines.report.i18n import moment, sample_text
 
     other = "en" if lang == "nl" else "nl"
     link = lambda to: routes.href(path, to)  # noqa: E731
@@ -113,7 +137,7 @@ def page(
     if frame.is_sample:
         banner = (
             f'<p class="sample-banner"><strong>{ui(lang, "sample")}</strong> '
-            f"<span>{esc(ui(lang, 'sample_text'))}</span></p>"
+            f"<span>{esc(sample_text(dict(frame.data_labels), lang))}</span></p>"
         )
     nav_items = "".join(
         f'<li><a href="{link(routes.page(key, lang))}"'
@@ -123,6 +147,9 @@ def page(
     )
     script_tags = "".join(f'<script src="{link(s)}" defer></script>' for s in scripts)
     published = ui(lang, "published", time=moment(frame.published_at, lang))
+    built = ui(
+        lang, "footer", db=frame.db_name, publication=frame.publication_id, code=frame.code_version
+    )
     return f"""<!doctype html>
 <html lang="{lang}">
 <head>
@@ -149,7 +176,8 @@ def page(
 {esc(body)}
 </main>
 <footer class="site-footer">
-<p>{esc(ui(lang, "footer", db=frame.db_name))} {esc(frame.publication_id)} · code {esc(frame.code_version)}</p>
+{esc(footer)}
+<p class="build">{esc(built)}</p>
 </footer>
 </body>
 </html>

@@ -12,8 +12,11 @@ _PAGES = {
     "training": {"nl": "opleiding.html", "en": "en/training.html"},
     "changes": {"nl": "wijzigingen.html", "en": "en/changes.html"},
     "quality": {"nl": "kwaliteit.html", "en": "en/quality.html"},
+    "method": {"nl": "methode.html", "en": "en/method.html"},
+    "sources": {"nl": "bronnen.html", "en": "en/sources.html"},
 }
-NAV = ("overview", "training", "changes", "quality")
+NAV = ("overview", "training", "changes", "quality", "method", "sources")
+DATA_DOCS = "data-docs"  # the Great Expectations Data Docs, copied into the report
 
 
 def page(name: str, lang: str) -> str:

@@ -23,7 +23,7 @@ INDICATOR = """
       en: Pupils in dual learning on 1 February (Flemish Region).
     unit: persons
     direction: up
-    survey: administrative count (dual_learning delivery)
+    survey: administrative data
     reference_period: school year
     age_band: 15-25
     source:

@@ -5,6 +5,7 @@ stay labelled sample); a refresh with no new release downloads nothing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 
@@ -175,8 +176,23 @@ def test_live_refresh_reads_confidential_cells_and_answers_with_no_data(
     report = home / "published" / "report"
     nl = (report / "indicator" / "employment_rate_20_64.html").read_text(encoding="utf-8")
     en = (report / "en" / "indicator" / "employment_rate_20_64.html").read_text(encoding="utf-8")
-    assert '<th scope="row">2022</th><td>vertrouwelijk <span class="flags">' in nl
-    assert '<th scope="row">2022</th><td>confidential <span class="flags">' in en
+    # Flanders' cell of 2022 in the chart's data table: the vocabulary's label of status C
+    assert (
+        '<th scope="row">2022</th><td data-label="Vlaanderen">vertrouwelijk\u00a0'
+        '<span class="flags"><abbr title="vertrouwelijk">c</abbr></span></td>'
+    ) in nl
+    assert (
+        '<th scope="row">2022</th><td data-label="Flanders">confidential\u00a0'
+        '<span class="flags"><abbr title="confidential">c</abbr></span></td>'
+    ) in en
+    download = report / "data" / "employment_rate_20_64-series.csv"
+    [row] = [
+        r
+        for r in csv.DictReader(download.read_text(encoding="utf-8-sig").splitlines())
+        if r["geo"] == "BE2" and r["period"] == "2022"
+    ]
+    assert (row["value"], row["flags"], row["conf_status"]) == ("", "c", "C")
+    assert (row["conf_status_nl"], row["conf_status_en"]) == ("vertrouwelijk", "confidential")
 
     # Now Eurostat has no data at all for ilc_li41's filter: named, and refused by the gate
     li.frame, li.max_rows = li.frame.clear(), None

@@ -22,9 +22,22 @@ def report_dir(published_home) -> Path:
     return site
 
 
+DATA_DOCS = "data-docs"  # Great Expectations' own pages, copied in (tests/report/test_site.py)
+
+
 @pytest.fixture(scope="session")
 def pages(report_dir) -> dict[str, Page]:
+    """The report's own pages (not the copied Data Docs)."""
     return {
         p.relative_to(report_dir).as_posix(): parse(p, report_dir)
         for p in sorted(report_dir.rglob("*.html"))
+        if p.relative_to(report_dir).parts[0] != DATA_DOCS
+    }
+
+
+@pytest.fixture(scope="session")
+def data_docs_pages(report_dir) -> dict[str, Page]:
+    return {
+        p.relative_to(report_dir).as_posix(): parse(p, report_dir)
+        for p in sorted((report_dir / DATA_DOCS).rglob("*.html"))
     }

@@ -121,3 +121,28 @@ def test_monitor_report_prints_its_build_time(published_home, tmp_path):
     match = re.search(r"report: (\d+) pages, (\d+) files in (\d+\.\d)s", result.stdout)
     assert match, result.stdout
     assert int(match[1]) >= 68 and 0 < float(match[3]) < elapsed
+
+
+def test_a_missing_label_fails_the_build_not_the_page(published_db, tmp_path):
+    """A code the report must show without its Dutch or English label stops the build with
+    the list and code named; the report built before stays as it was."""
+    from pipelines.report.vocab import MissingLabel
+
+    db = _copy_db(published_db, tmp_path)
+    out = tmp_path / "report"
+    build_report(db, out)
+    before = (out / "index.html").read_bytes()
+    con = duckdb.connect(str(db))
+    con.execute("delete from dim_vocabulary where list_name = 'verdicts' and code = 'on_track'")
+    con.close()
+    with pytest.raises(MissingLabel, match="'on_track' has no label in vocabulary list 'verdicts'"):
+        build_report(db, out)
+    assert (out / "index.html").read_bytes() == before
+    con = duckdb.connect(str(db))
+    con.execute(
+        "insert into dim_vocabulary (list_name, code, position, label_nl, label_en) "
+        "values ('verdicts', 'on_track', 2, 'op koers', null)"
+    )
+    con.close()
+    with pytest.raises(MissingLabel, match="verdicts.on_track has no en label"):
+        build_report(db, out)

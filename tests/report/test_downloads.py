@@ -32,7 +32,7 @@ def _charted(published_db, indicator_id, unit):
         )
         rows = con.execute(
             "select geo, period, value from mart_indicator_series where indicator_id = ? "
-            "and breakdown = 'total' and value is not null and geo in ?",
+            "and breakdown = 'total' and (value is not null or is_confidential) and geo in ?",
             [indicator_id, geos],
         ).fetchall()
         gaps = con.execute(
@@ -41,7 +41,7 @@ def _charted(published_db, indicator_id, unit):
             "           where indicator_id = ? and gap_pp is not null and geo in ('BE2', 'BE'))",
             [indicator_id, indicator_id],
         ).fetchone()[0]
-        return {(g, p, round(v, 6)) for g, p, v in rows}, gaps
+        return {(g, p, None if v is None else round(v, 6)) for g, p, v in rows}, gaps
     finally:
         con.close()
 
@@ -62,13 +62,19 @@ def test_series_downloads_match_the_chart_and_the_marts(pages, report_dir, publi
     for indicator_id, unit in indicators:
         rows = _csv(report_dir / "data" / f"{indicator_id}-series.csv")
         expected, _ = _charted(published_db, indicator_id, unit)
-        assert {(r["geo"], r["period"], round(float(r["value"]), 6)) for r in rows} == expected
+        assert {
+            (r["geo"], r["period"], round(float(r["value"]), 6) if r["value"] else None)
+            for r in rows
+        } == expected
         assert len(rows) == len(expected)
+        # a confidential cell (no value) is no point of the chart; it carries its status
+        assert all(r["conf_status"] and r["conf_status_nl"] for r in rows if not r["value"])
+        charted = [r for r in rows if r["value"]]
         svg = pages[f"indicator/{indicator_id}.html"].root.find("svg", id="chart-series")
-        if not rows:
+        if not charted:
             assert svg is None
             continue
-        assert _points(svg) == Counter(r["geo"] for r in rows)
+        assert _points(svg) == Counter(r["geo"] for r in charted)
         assert all(r["is_sample"] == "True" for r in rows)
         checked += 1
     assert checked >= 25
@@ -96,8 +102,8 @@ def test_gap_downloads_match_the_chart(pages, report_dir, published_db):
 def test_workbook_holds_the_same_rows_as_the_csv_files(report_dir):
     for indicator_id in ("employment_rate_20_64", "arope_count", "adult_learning_4w"):
         book = load_workbook(report_dir / "data" / f"{indicator_id}.xlsx", read_only=True)
-        assert book.sheetnames == ["series", "gaps", "targets", "about"]
-        for sheet, suffix in (("series", "series"), ("gaps", "gaps")):
+        assert book.sheetnames == ["series", "gaps", "breakdowns", "targets", "about"]
+        for sheet, suffix in (("series", "series"), ("gaps", "gaps"), ("breakdowns", "breakdowns")):
             rows = list(book[sheet].iter_rows(values_only=True))
             csv_rows = _csv(report_dir / "data" / f"{indicator_id}-{suffix}.csv")
             assert list(rows[0]) == list(csv_rows[0].keys()) if csv_rows else True
@@ -117,3 +123,61 @@ def test_workbook_holds_the_same_rows_as_the_csv_files(report_dir):
                 "be2030_employment_80",
                 "vl2030_employment_80",
             }
+
+
+def test_every_download_credits_its_producer(report_dir, published_db):
+    """VDAB, Statbel and partner figures say so; Eurostat's say Eurostat."""
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        producers = dict(
+            con.execute(
+                "select i.indicator_id, s.producer_en from dim_indicator i "
+                "join dim_source s using (dataset)"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert any(p.startswith("VDAB") for p in producers.values())
+    for indicator_id, producer in producers.items():
+        for rows in (
+            _csv(report_dir / "data" / f"{indicator_id}-series.csv"),
+            _csv(report_dir / "data" / f"{indicator_id}-breakdowns.csv"),
+        ):
+            assert all(r["producer_en"] == producer for r in rows), indicator_id
+        book = load_workbook(report_dir / "data" / f"{indicator_id}.xlsx", read_only=True)
+        about = dict(book["about"].iter_rows(values_only=True))
+        assert about["producer_en"] == producer and about["producer_nl"]
+
+
+def test_breakdown_downloads_match_the_breakdown_tables(pages, report_dir):
+    checked = 0
+    for path in sorted((report_dir / "data").glob("*-breakdowns.csv")):
+        indicator_id = path.name.removesuffix("-breakdowns.csv")
+        rows = _csv(path)
+        section = pages[f"indicator/{indicator_id}.html"].root.find(
+            "section", **{"aria-labelledby": "breakdowns"}
+        )
+        if not rows:
+            assert section is None
+            continue
+        bars = section.find_all("table", cls="breakdown")
+        assert len(bars) == len({r["breakdown"] for r in rows})
+        assert sum(len(t.find("tbody").find_all("tr")) for t in bars) == len(rows)
+        checked += 1
+    assert checked >= 10
+
+
+def test_overview_download_holds_every_verdict(report_dir, published_db):
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        expected = set(
+            con.execute("select target_id, geo, verdict from mart_target_progress").fetchall()
+        )
+    finally:
+        con.close()
+    rows = _csv(report_dir / "data" / "overview.csv")
+    got = {(r["target_id"], r["geo"], r["verdict"]) for r in rows if r["target_id"]}
+    assert got == expected
+    assert all(r["verdict_nl"] and r["verdict_en"] for r in rows if r["target_id"])
+    book = load_workbook(report_dir / "data" / "overview.xlsx", read_only=True)
+    assert len(list(book["overview"].iter_rows())) == len(rows) + 1

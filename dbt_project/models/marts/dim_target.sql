@@ -12,5 +12,9 @@ select
     applies_to,
     geo,
     citation,
-    note
+    note,
+    citation_nl,
+    citation_en,
+    note_nl,
+    note_en
 from {{ ref('stg_registry__targets') }}

@@ -100,6 +100,11 @@ final as (
             when softened.z_change is null then 'no value for the previous year'
             when softened.z_level is null then 'member states do not differ'
         end as not_classified_reason,
+        case
+            when softened.n_members < 2 then 'too_few_members'
+            when softened.z_change is null then 'no_previous_year'
+            when softened.z_level is null then 'members_equal'
+        end as not_classified_reason_code,
         neighbours.value_nl,
         neighbours.value_de,
         neighbours.value_fr,

@@ -1,4 +1,5 @@
--- Full series for charts and downloads: every value with its names, flags and vintage.
+-- Full series for charts and downloads: every value with its names, flags and vintage; a
+-- confidential cell (no value) keeps its confidentiality status so the report can say so.
 with
 
 indicator_values as (
@@ -34,6 +35,8 @@ final as (
         indicator_values.value,
         indicator_values.unit,
         indicator_values.flags,
+        indicator_values.conf_status,
+        indicator_values.is_confidential,
         indicator_values.value_status,
         indicator_values.is_provisional,
         indicator_values.is_estimated,
@@ -42,7 +45,8 @@ final as (
         indicator_values.dataset,
         indicator_values.snapshot_id,
         indicator_values.retrieved_at as vintage_retrieved_at,
-        indicator_values.is_sample
+        indicator_values.is_sample,
+        indicator_values.data_label
     from indicator_values
     inner join indicators using (indicator_id)
     inner join geos using (geo)

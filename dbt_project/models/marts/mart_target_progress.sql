@@ -72,6 +72,7 @@ rated as (
 judged as (
     select
         rated.*,
+        cast(settings.min_points as integer) as min_points,
         case
             when kind = 'requested' then 'not_assessable'
             when latest_value is null then 'not_assessable'
@@ -118,7 +119,31 @@ judged as (
             when kind <> 'direction' and ratio is null then 'required growth rate is zero or undefined'
             when break_year is not null
                 then 'trend measured from ' || base_year_used || ', after the series break in ' || break_year
-        end as reason
+        end as reason,
+        -- the same cases as a code of registry/vocabulary.yaml (progress_reasons); the report
+        -- fills its Dutch or English template from this row's columns
+        case
+            when kind = 'requested' then 'target_requested'
+            when latest_value is null then 'no_value_for_geo'
+            when kind = 'count_change' and target_base_value is null then 'no_target_base_value'
+            when kind = 'count_change' and break_year is not null then 'count_break_after_base'
+            when kind in ('level', 'count_change') and target_met
+                then case when break_note is not null then 'target_met_after_break' end
+            when kind in ('level', 'count_change') and target_year_passed
+                then case
+                    when break_note is not null then 'target_year_passed_after_break'
+                    else 'target_year_passed'
+                end
+            when base_year_used is null then 'no_value_since_base_year'
+            when base_year_used >= latest_year or points_used < settings.min_points
+                then case
+                    when break_year is not null then 'too_few_points_after_break'
+                    else 'too_few_points'
+                end
+            when observed_cagr is null then 'growth_undefined'
+            when kind <> 'direction' and ratio is null then 'required_growth_undefined'
+            when break_year is not null then 'measured_after_break'
+        end as reason_code
     from rated
     cross join settings
 ),
@@ -146,6 +171,7 @@ final as (
         latest_flags,
         break_year,
         points_used,
+        min_points,
         desired_direction,
         observed_cagr,
         required_cagr,
@@ -161,6 +187,7 @@ final as (
             else 'niet beoordeelbaar'
         end as verdict_nl,
         reason,
+        reason_code,
         citation
     from judged
 )

@@ -259,7 +259,7 @@ def _raw_registry_expectations(
                     "expect_column_values_to_be_in_set",
                     f"raw.known_codes.{dim}",
                     {"column": dim, "value_set": sorted(codelist["codes"])},
-                    f"{dim} codes are in Eurostat's code list (registry/codelists.yaml)",
+                    f"{dim} codes are in Eurostat's code list (as the registry lists them)",
                 )
             )
     needed: dict[str, set[str]] = {}

@@ -131,7 +131,7 @@ def render_docs(deliveries: dict[str, Delivery]) -> str:
             "",
             " ".join(doc["description"].split()),
             "",
-            f"- source `{d.source}`, producer: {doc['producer']}; licence: {doc['licence']}",
+            f"- source `{d.source}`, producer: {_english(doc['producer'])}; licence: {_english(doc['licence'])}",
             f"- sheet `{d.sheet}` (XLSX) or the whole file (CSV, comma or semicolon, UTF-8); one row per {', '.join(d.key)}",
             f"- observations: measures {', '.join(f'`{m}` = {c}' for m, c in d.observations['measures'].items())}; "
             f"period = {d.observations['period']}; dimensions {', '.join(d.dimensions())}",
@@ -142,3 +142,8 @@ def render_docs(deliveries: dict[str, Delivery]) -> str:
         for row in guide_rows(d):
             lines.append("| " + " | ".join(str(v).replace("|", "/") for v in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _english(text: str | dict[str, str]) -> str:
+    """A registry text ({nl, en} or a plain string) as the English documentation shows it."""
+    return text["en"] if isinstance(text, dict) else text

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pipelines.report import i18n, routes
+from pipelines.report import routes
 from pipelines.report.data import ReportData, Row
-from pipelines.report.markup import Frame, Raw, esc, join, page, table
+from pipelines.report.fmt import Fmt
+from pipelines.report.markup import Frame, Raw, esc, join, table
 from pipelines.report.pages import common
-
-KINDS = {
-    "new_value": ("nieuwe waarde", "new value"),
-    "revised_value": ("herziene waarde", "revised value"),
-    "removed_value": ("waarde verdwenen", "value removed"),
-    "flags_changed": ("vlag gewijzigd", "flag changed"),
-}
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,8 @@ def revisions_since(data: ReportData, comparison: Comparison) -> list[Row]:
 
 
 def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+    fmt = Fmt(data.vocab, lang)
+    pick = fmt.pick
     path = routes.page("changes", lang)
     cmp = compare(data.log, data.publication["publication_id"])
     revisions = revisions_since(data, cmp)
@@ -98,7 +93,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
             )
         )
     else:
-        when = _when(cmp.previous["published_at"], lang)
+        when = _when(cmp.previous["published_at"], fmt)
         body.append(
             common.p(
                 pick(
@@ -111,7 +106,7 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         )
     body.append(Raw(f'<h2 id="new-data">{esc(pick(("Nieuwe gegevens", "New data")))}</h2>'))
     if cmp.new_vintages:
-        body.append(_vintages(data, cmp, lang))
+        body.append(_vintages(data, cmp, fmt))
     body.append(
         common.p(
             pick(
@@ -132,31 +127,34 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
     body.append(
         Raw(f'<h2 id="revisions">{esc(pick(("Herziene cijfers", "Revised figures")))}</h2>')
     )
-    body.append(_revisions(data, revisions, lang, path))
+    body.append(_revisions(data, revisions, fmt, path))
     body.append(
         Raw(
             f'<h2 id="history">{esc(pick(("Geschiedenis van de publicaties", "Publication history")))}</h2>'
         )
     )
-    body.append(_history(data.log, cmp, lang))
+    body.append(_history(data.log, cmp, fmt))
     other = "en" if lang == "nl" else "nl"
     title = pick(
         ("Wat is er nieuw sinds de vorige publicatie?", "What changed since the last publication?")
     )
-    html = page(
+    sources = [data.sources[v.dataset] for v in cmp.new_vintages if v.dataset in data.sources]
+    html = common.document(
+        data,
         frame,
-        lang=lang,
+        fmt,
         path=path,
         title=title,
-        body=join(body),
+        body=body,
+        sources=sources or None,
         nav_key="changes",
         other_path=routes.page("changes", other),
     )
     return {path: html}
 
 
-def _vintages(data: ReportData, cmp: Comparison, lang: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+def _vintages(data: ReportData, cmp: Comparison, fmt: Fmt) -> Raw:
+    pick = fmt.pick
     content = {
         True: ("nieuwe inhoud", "new content"),
         False: ("opnieuw opgehaald, zelfde inhoud", "fetched again, same content"),
@@ -167,11 +165,11 @@ def _vintages(data: ReportData, cmp: Comparison, lang: str) -> Raw:
         rows.append(
             [
                 v.dataset,
-                common.foreign(snapshot["dataset_title"], lang) if snapshot else "",
+                common.foreign(snapshot["dataset_title"], "en", fmt) if snapshot else "",
                 pick(content[v.content_changed]),
                 v.previous_snapshot or "–",
                 v.snapshot,
-                i18n.moment(snapshot["retrieved_at"], lang) if snapshot else "–",
+                fmt.moment(snapshot["retrieved_at"]) if snapshot else "–",
             ]
         )
     head = pick(
@@ -192,8 +190,8 @@ def _vintages(data: ReportData, cmp: Comparison, lang: str) -> Raw:
     )
 
 
-def _revisions(data: ReportData, revisions: list[Row], lang: str, path: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+def _revisions(data: ReportData, revisions: list[Row], fmt: Fmt, path: str) -> Raw:
+    pick = fmt.pick
     if not revisions:
         return common.p(
             pick(
@@ -207,7 +205,7 @@ def _revisions(data: ReportData, revisions: list[Row], lang: str, path: str) -> 
     summary = table(
         pick(("Aantal wijzigingen per dataset", "Number of changes per dataset")),
         pick((["Dataset", "Soort", "Aantal"], ["Dataset", "Kind", "Number"])),
-        [[d, pick(KINDS.get(k, (k, k))), n] for (d, k), n in sorted(counts.items())],
+        [[d, fmt.label("revision_kinds", k), n] for (d, k), n in sorted(counts.items())],
     )
     shown = [r for r in revisions if r["geo"] in data.chart_geos]
     detail = table(
@@ -247,12 +245,12 @@ def _revisions(data: ReportData, revisions: list[Row], lang: str, path: str) -> 
             [
                 r["dataset"],
                 r["series_key"],
-                common.geo_name(data, r["geo"], lang, short=True),
+                common.geo_name(data, r["geo"], fmt, short=True),
                 r["period"],
-                pick(KINDS.get(r["revision_kind"], (r["revision_kind"],) * 2)),
-                common.flagged(r["previous_value"], r["previous_flags"], "", lang, False),
-                common.flagged(r["current_value"], r["current_flags"], "", lang, False),
-                i18n.number(r["revision"], lang, 2),
+                fmt.label("revision_kinds", r["revision_kind"]),
+                fmt.flagged(r["previous_value"], r["previous_flags"], None, False),
+                fmt.flagged(r["current_value"], r["current_flags"], None, False),
+                fmt.num(r["revision"], 2),
                 r["indicator_ids"] or "",
             ]
             for r in shown
@@ -265,25 +263,25 @@ def _revisions(data: ReportData, revisions: list[Row], lang: str, path: str) -> 
     return join([summary, detail, download])
 
 
-def _when(text: str | None, lang: str) -> str:
-    """An ISO time from the ledger in the page's words; as written when it does not parse."""
+def _when(text: str | datetime | None, fmt: Fmt) -> str:
+    """A time from the ledger in Brussels time to the minute; '–' when it does not parse."""
     try:
-        return i18n.moment(datetime.fromisoformat(text), lang)
-    except (TypeError, ValueError):
-        return text or "–"
+        value = text if isinstance(text, datetime) else datetime.fromisoformat(text or "")
+    except ValueError:
+        return "–"
+    return fmt.moment(value if value.tzinfo else value.replace(tzinfo=UTC))
 
 
-def _history(log: list[Row], cmp: Comparison, lang: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
-    status = {"published": ("gepubliceerd", "published"), "refused": ("geweigerd", "refused")}
+def _history(log: list[Row], cmp: Comparison, fmt: Fmt) -> Raw:
+    pick = fmt.pick
     rows = [
         [
-            e["recorded_at"],
-            pick(status.get(e["status"], (e["status"],) * 2)),
+            _when(e["recorded_at"], fmt),
+            fmt.label("publication_statuses", e["status"]),
             e["publication_id"] or "–",
             pick(("ja", "yes")) if e["is_sample"] else pick(("nee", "no")),
             pick(("geslaagd", "passed")) if e["gate_passed"] else pick(("niet geslaagd", "failed")),
-            e["reason"] or "",
+            common.foreign(e["reason"], "en", fmt) if e["reason"] else "",
         ]
         for e in reversed(log)
     ]

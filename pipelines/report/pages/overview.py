@@ -1,231 +1,329 @@
-"""The scoreboard: every goal with its latest value, verdict, trend and EU benchmark class."""
+"""The overview: where do we stand? Per domain, tiles with the number of goals per verdict;
+per indicator one row with Flanders, Belgium and the EU side by side (latest value, trend,
+EU position) and its targets grouped under it with their verdicts.
+
+The filters work without JavaScript: the stylesheet hides what a chosen <option> excludes
+(`:has(option:checked)`, rules from `filter_css`); the script only says how many are shown.
+"""
 
 from __future__ import annotations
 
-from pipelines.report import i18n, routes
-from pipelines.report.data import ReportData
-from pipelines.report.markup import Frame, Raw, esc, join, page, table, tag
+from collections import Counter, defaultdict
+
+from pipelines.report import routes
+from pipelines.report.data import ReportData, Row
+from pipelines.report.fmt import Fmt
+from pipelines.report.markup import Frame, Raw, esc, table, tag
 from pipelines.report.pages import common
 
-_DOMAIN_ORDER = list(i18n.DOMAINS)
-_GROUP_ORDER = ["vl", "be", "eu", "other"]
-_GEO_ORDER = ["BE2", "BE", "EU27_2020"]
+GEOS = ("BE2", "BE", "EU27_2020")
+TILE_GEOS = ("BE2", "BE")
 
 _TEXT = {
-    "nl": {
-        "title": "Doelen in één oogopslag",
-        "intro": "Per beleidsdoel ziet u de laatste waarde, het doel, ons oordeel over de vooruitgang, de richting van de laatste verandering en hoe Vlaanderen of België scoort tegenover de EU-lidstaten. Klik op een indicator voor de grafiek, de definitie en de berekening.",
-        "legend": "Wat betekent het oordeel?",
-        "filters": "Doelen filteren",
-        "domain": "Domein",
-        "framework": "Kader",
-        "all_domains": "alle domeinen",
-        "all_frameworks": "alle kaders",
-        "status": "{shown} van {total} doelen getoond",
-        "caption": "Alle doelen met hun laatste waarde en oordeel",
-        "head": [
-            "Doel",
-            "Kader",
-            "Indicator",
-            "Gebied",
-            "Laatste waarde",
-            "Oordeel",
-            "Trend",
-            "Tegenover de EU-lidstaten",
-        ],
-        "no_indicator": "nog geen indicator in de monitor",
-        "all": "Alle indicatoren",
-        "all_intro": "Elke indicator heeft een eigen pagina, ook als er (nog) geen doel voor is.",
-        "flanders": "Vlaanderen",
-    },
-    "en": {
-        "title": "Goals at a glance",
-        "intro": "For every policy goal: the latest value, the target, our verdict on progress, the direction of the latest change and how Flanders or Belgium compares with the EU member states. Open an indicator for its chart, definition and calculation.",
-        "legend": "What does the verdict mean?",
-        "filters": "Filter the goals",
-        "domain": "Domain",
-        "framework": "Framework",
-        "all_domains": "all domains",
-        "all_frameworks": "all frameworks",
-        "status": "{shown} of {total} goals shown",
-        "caption": "All goals with their latest value and verdict",
-        "head": [
-            "Goal",
-            "Framework",
-            "Indicator",
-            "Area",
-            "Latest value",
-            "Verdict",
-            "Trend",
-            "Compared with the EU member states",
-        ],
-        "no_indicator": "no indicator in the monitor yet",
-        "all": "All indicators",
-        "all_intro": "Every indicator has its own page, also when it has no target (yet).",
-        "flanders": "Flanders",
-    },
-}
-
-_VERDICT_HELP = {
-    "achieved": ("Het doel is al bereikt.", "The target has been reached."),
-    "on_track": (
-        "De groei sinds het basisjaar is groot genoeg om het doel op tijd te halen.",
-        "Growth since the base year is enough to reach the target in time.",
+    "title": ("Doelen in één oogopslag", "Goals at a glance"),
+    "intro": (
+        "Per domein ziet u hoeveel doelen op koers liggen. Per indicator staan Vlaanderen, België "
+        "en de EU naast elkaar: de laatste waarde, de laatste verandering en de plaats tussen de "
+        "EU-lidstaten; daaronder elk doel met het oordeel per gebied. Open een indicator voor de "
+        "grafiek, de definitie en de berekening.",
+        "Per domain, how many goals are on track. Per indicator, Flanders, Belgium and the EU side "
+        "by side: the latest value, the latest change and the position among the EU member "
+        "states; under it each target with the verdict per area. Open an indicator for its "
+        "chart, definition and calculation.",
     ),
-    "moderate_progress": (
-        "Het gaat de goede kant op, maar te traag om het doel op tijd te halen.",
-        "Moving the right way, but too slowly to reach the target in time.",
-    ),
-    "insufficient_progress": (
-        "Er is amper vooruitgang; zo wordt het doel niet gehaald.",
-        "Hardly any progress; at this pace the target will not be reached.",
-    ),
-    "moving_away": (
-        "De indicator beweegt weg van het doel.",
-        "The indicator moves away from the target.",
-    ),
-    "not_achieved": (
-        "Het doeljaar is voorbij en het doel is niet gehaald.",
-        "The target year has passed and the target was not reached.",
-    ),
-    "not_assessable": (
-        "Te weinig vergelijkbare cijfers, of er is nog geen cijfer als doel.",
-        "Too few comparable figures, or no figure has been set as target.",
-    ),
+    "legend": ("Wat betekent het oordeel?", "What does the verdict mean?"),
+    "legend_method": ("Hoe we tot het oordeel komen", "How we reach the verdict"),
+    "filters": ("Doelen filteren", "Filter the goals"),
+    "domain": ("Domein", "Domain"),
+    "framework": ("Doelen van", "Targets of"),
+    "all_domains": ("alle domeinen", "all domains"),
+    "all_frameworks": ("alle doelen", "all targets"),
+    "status": ("{shown} van {total} indicatoren getoond", "{shown} of {total} indicators shown"),
+    "download": ("Deze tabel downloaden", "Download this table"),
+    "caption": ("{domain}: indicatoren en doelen", "{domain}: indicators and targets"),
+    "head_first": ("Indicator en doelen", "Indicator and targets"),
+    "goals": ("{n} doelen beoordeeld", "{n} targets assessed"),
+    "no_goals": ("geen doelen beoordeeld", "no targets assessed"),
+    "no_target": ("geen doel", "no target"),
+    "window": ("oordeel over {window}", "verdict over {window}"),
+    "judged_on": ("beoordeeld op {value} in {year}", "judged on {value} in {year}"),
+    "tiles": ("{domain}: doelen per oordeel", "{domain}: targets per verdict"),
 }
 
 
 def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
-    text = _TEXT[lang]
+    fmt = Fmt(data.vocab, lang)
     path = routes.page("overview", lang)
-    body = join(
-        [
-            common.p(text["intro"]),
-            _legend(lang),
-            _filters(data, lang),
-            _scoreboard(data, lang, path),
-            _all_indicators(data, lang, path),
-        ]
-    )
+    t = lambda key: fmt.pick(_TEXT[key])  # noqa: E731
+    body: list[object] = [
+        common.p(t("intro"), "lead"),
+        _legend(fmt, path),
+        _filters(data, fmt),
+        _downloads(fmt, path),
+    ]
+    for domain in data.vocab.codes("domains"):
+        indicators = [i for i in data.indicators if i["domain"] == domain]
+        if indicators:
+            body.append(_domain(data, fmt, path, domain, indicators))
+    body.append(_without_indicator(data, fmt))
+    body.append(common.region_caveat(fmt))
     other = "en" if lang == "nl" else "nl"
-    html = page(
+    sources = [s for s in data.sources.values() if s["indicator_count"]]
+    html = common.document(
+        data,
         frame,
-        lang=lang,
+        fmt,
         path=path,
-        title=text["title"],
+        title=t("title"),
         body=body,
         nav_key="overview",
         other_path=routes.page("overview", other),
+        sources=sources,
         scripts=[routes.JS],
     )
     return {path: html}
 
 
-def _legend(lang: str) -> Raw:
+def filter_css(data: ReportData) -> str:
+    """Stylesheet rules that make the overview's <select> filters work without JavaScript."""
+    rules = []
+    for code in data.vocab.codes("domains"):
+        rules.append(
+            f'main:has(#filter-domain option[value="{code}"]:checked) '
+            f'section.domain:not([data-domain="{code}"]) {{ display: none; }}'
+        )
+    for code in data.vocab.codes("framework_levels"):
+        chosen = f'main:has(#filter-framework option[value="{code}"]:checked)'
+        rules.append(
+            f'{chosen} tbody.indicator:not([data-frameworks~="{code}"]), '
+            f'{chosen} tr.fw-row:not([data-framework="{code}"]) {{ display: none; }}'
+        )
+    return "\n/* overview filters (generated from the vocabulary) */\n" + "\n".join(rules) + "\n"
+
+
+def _legend(fmt: Fmt, path: str) -> Raw:
     items = "".join(
-        f"<div><dt>{common.verdict_badge(code, lang)}</dt><dd>{esc(i18n.pick(help_, lang))}</dd></div>"
-        for code, help_ in _VERDICT_HELP.items()
+        f"<div><dt>{common.verdict_badge(fmt, code)}</dt><dd>{esc(fmt.help('verdicts', code))}</dd></div>"
+        for code in fmt.vocab.codes("verdicts")
+    )
+    method = routes.href(path, routes.page("method", fmt.lang))
+    return Raw(
+        f'<details class="legend-box"><summary>{esc(fmt.pick(_TEXT["legend"]))}</summary>'
+        f'<dl class="verdict-legend">{items}</dl>'
+        f'<p><a href="{method}">{esc(fmt.pick(_TEXT["legend_method"]))}</a></p></details>'
+    )
+
+
+def _filters(data: ReportData, fmt: Fmt) -> Raw:
+    t = lambda key: fmt.pick(_TEXT[key])  # noqa: E731
+    domains = "".join(
+        tag("option", fmt.label("domains", d), value=d) for d in data.vocab.codes("domains")
+    )
+    used = {r["applies_to"] for r in data.progress}
+    levels = "".join(
+        tag("option", fmt.label("framework_levels", code), value=code)
+        for code in data.vocab.codes("framework_levels")
+        if code in used
     )
     return Raw(
-        f'<details class="legend-box"><summary>{esc(_TEXT[lang]["legend"])}</summary>'
-        f'<dl class="verdict-legend">{items}</dl></details>'
+        f'<form class="filters" data-filter><fieldset><legend>{esc(t("filters"))}</legend>'
+        f'<label for="filter-domain">{esc(t("domain"))}</label>'
+        f'<select id="filter-domain" name="domain" data-filter-key="domain">'
+        f'<option value="">{esc(t("all_domains"))}</option>{domains}</select>'
+        f'<label for="filter-framework">{esc(t("framework"))}</label>'
+        f'<select id="filter-framework" name="framework" data-filter-key="framework">'
+        f'<option value="">{esc(t("all_frameworks"))}</option>{levels}</select>'
+        f'</fieldset><p class="filter-status" data-filter-status data-template="{esc(t("status"))}" '
+        f'aria-live="polite"></p></form>'
     )
 
 
-def _filters(data: ReportData, lang: str) -> Raw:
-    """Controls the script reveals; without JavaScript they stay hidden and all rows show."""
-    text = _TEXT[lang]
-    domains = "".join(tag("option", common.domain_label(d, lang), value=d) for d in _DOMAIN_ORDER)
-    groups = sorted(
-        {common.framework_group(r["applies_to"]) for r in data.progress},
-        key=lambda g: _GROUP_ORDER.index(g[0]),
-    )
-    frameworks = "".join(tag("option", i18n.pick(g[1:], lang), value=g[0]) for g in groups)
+def _downloads(fmt: Fmt, path: str) -> Raw:
+    csv_link = routes.href(path, routes.download("overview.csv"))
+    xlsx_link = routes.href(path, routes.download("overview.xlsx"))
     return Raw(
-        f'<form class="filters" data-filter hidden><fieldset><legend>{esc(text["filters"])}</legend>'
-        f'<label for="filter-domain">{esc(text["domain"])}</label>'
-        f'<select id="filter-domain" data-filter-key="domain"><option value="">{esc(text["all_domains"])}</option>{domains}</select>'
-        f'<label for="filter-framework">{esc(text["framework"])}</label>'
-        f'<select id="filter-framework" data-filter-key="framework"><option value="">{esc(text["all_frameworks"])}</option>{frameworks}</select>'
-        f'</fieldset><p class="filter-status" data-filter-status data-template="{esc(text["status"])}" aria-live="polite"></p></form>'
+        f'<p class="downloads">{esc(fmt.pick(_TEXT["download"]))}: '
+        f'<a href="{csv_link}" download>CSV</a> · <a href="{xlsx_link}" download>Excel</a></p>'
     )
 
 
-def _sort_key(data: ReportData, row) -> tuple:
-    ind = data.indicator(row["indicator_id"])
-    domain = ind["domain"] if ind else ""
-    order = [i["indicator_id"] for i in data.indicators]
-    return (
-        _DOMAIN_ORDER.index(domain) if domain in _DOMAIN_ORDER else 9,
-        order.index(row["indicator_id"]) if ind else 99,
-        _GROUP_ORDER.index(common.framework_group(row["applies_to"])[0]),
-        row["target_id"],
-        _GEO_ORDER.index(row["geo"]) if row["geo"] in _GEO_ORDER else 9,
-    )
-
-
-def _scoreboard(data: ReportData, lang: str, path: str) -> Raw:
-    text = _TEXT[lang]
-    rows, attrs = [], []
-    for row in sorted(data.progress, key=lambda r: _sort_key(data, r)):
-        ind = data.indicator(row["indicator_id"])
-        if ind:
-            link = routes.href(path, routes.indicator(ind["indicator_id"], lang))
-            indicator_cell = Raw(f'<a href="{link}">{esc(common.name(ind, lang))}</a>')
-        else:
-            indicator_cell = Raw(
-                f"{esc(row['indicator_id'])} <em>({esc(text['no_indicator'])})</em>"
-            )
-        unit = row["unit"] or (ind["unit"] if ind else "")
-        latest = common.flagged(row["latest_value"], row["latest_flags"], unit, lang)
-        if row["latest_year"]:
-            latest = Raw(f'{latest} <span class="year">({row["latest_year"]})</span>')
-        key = (row["indicator_id"], row["geo"])
-        rows.append(
-            [
-                common.target_text(row, lang),
-                i18n.framework(row["framework"], lang),
-                indicator_cell,
-                common.geo_name(data, row["geo"], lang, short=True),
-                latest,
-                common.verdict_badge(row["verdict"], lang),
-                common.trend(data.latest.get(key), ind["direction"] if ind else None, lang),
-                "–"
-                if row["geo"] == "EU27_2020"
-                else common.benchmark_text(data.benchmark.get(key), lang),
-            ]
-        )
-        attrs.append(
-            {
-                "data_domain": ind["domain"] if ind else "",
-                "data_framework": common.framework_group(row["applies_to"])[0],
-                "data_verdict": row["verdict"],
-            }
-        )
-    rendered = table(text["caption"], text["head"], rows, row_attrs=attrs, cls="data scoreboard")
-    return Raw(rendered.replace("<tbody>", "<tbody data-filter-rows>", 1))
-
-
-def _all_indicators(data: ReportData, lang: str, path: str) -> Raw:
-    text = _TEXT[lang]
-    parts = [
-        f'<section aria-labelledby="all-indicators"><h2 id="all-indicators">{esc(text["all"])}</h2>',
-        str(common.p(text["all_intro"])),
+def _domain(data: ReportData, fmt: Fmt, path: str, domain: str, indicators: list[Row]) -> Raw:
+    label = fmt.label("domains", domain)
+    rows_by_indicator: dict[str, list[Row]] = defaultdict(list)
+    for row in data.progress:
+        rows_by_indicator[row["indicator_id"]].append(row)
+    ordered = sorted(indicators, key=lambda i: (not rows_by_indicator.get(i["indicator_id"]),))
+    head = [fmt.pick(_TEXT["head_first"])] + [
+        common.geo_name(data, g, fmt, short=True) for g in GEOS
     ]
-    for domain in _DOMAIN_ORDER:
-        items = []
-        for ind in (i for i in data.indicators if i["domain"] == domain):
-            link = routes.href(path, routes.indicator(ind["indicator_id"], lang))
-            latest = data.latest.get((ind["indicator_id"], "BE2"))
-            value = (
-                f" — {text['flanders']} {latest['latest_period']}: "
-                f"{common.flagged(latest['latest_value'], latest['latest_flags'], ind['unit'], lang)}"
-                if latest and latest["latest_value"] is not None
-                else ""
-            )
-            items.append(f'<li><a href="{link}">{esc(common.name(ind, lang))}</a>{value}</li>')
-        parts.append(
-            f'<h3>{esc(common.domain_label(domain, lang))}</h3><ul class="indicator-list">{"".join(items)}</ul>'
+    bodies = [
+        _indicator_rows(data, fmt, path, ind, rows_by_indicator.get(ind["indicator_id"], []), head)
+        for ind in ordered
+    ]
+    caption = fmt.pick(_TEXT["caption"]).format(domain=label)
+    cid = f"caption-{domain}"
+    table = (
+        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
+        f'<table class="overview"><caption id="{cid}">{esc(caption)}</caption><thead><tr>'
+        + "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+        + f"</tr></thead>{''.join(bodies)}</table></div>"
+    )
+    domain_rows = [r for i in indicators for r in rows_by_indicator.get(i["indicator_id"], [])]
+    return Raw(
+        f'<section class="domain" data-domain="{esc(domain)}" aria-labelledby="domain-{esc(domain)}">'
+        f'<h2 id="domain-{esc(domain)}">{esc(label)}</h2>'
+        f"{_tiles(data, fmt, label, domain_rows)}{table}</section>"
+    )
+
+
+def _without_indicator(data: ReportData, fmt: Fmt) -> Raw:
+    """Goals the monitor has no indicator for yet (a target requested, not set), so they are
+    not forgotten: framework, what is asked, its source, the verdict per area."""
+    known = {i["indicator_id"] for i in data.indicators}
+    rows = [r for r in data.progress if r["indicator_id"] not in known]
+    if not rows:
+        return Raw("")
+    body = [
+        [
+            f"{common.framework(fmt, r['framework'])}: {common.target_text(fmt, r)}",
+            common.geo_name(data, r["geo"], fmt, short=True),
+            r[f"citation_{fmt.lang}"],
+            common.verdict_badge(fmt, r["verdict"]),
+        ]
+        for r in rows
+    ]
+    head = fmt.pick(
+        (
+            ["Doel", "Gebied", "Bron van het doel", "Oordeel"],
+            ["Target", "Area", "Source of the target", "Verdict"],
         )
-    parts.append("</section>")
-    return Raw("\n".join(parts))
+    )
+    caption = fmt.pick(
+        ("Doelen zonder indicator in de monitor", "Targets without an indicator in the monitor")
+    )
+    return common.section(
+        "without-indicator",
+        fmt.pick(("Gevraagde doelen zonder indicator", "Requested targets without an indicator")),
+        table(caption, head, body, row_attrs=[{"data_target": r["target_id"]} for r in rows]),
+    )
+
+
+def _tiles(data: ReportData, fmt: Fmt, domain_label: str, rows: list[Row]) -> str:
+    """Per area, the number of targets per verdict (badge and count)."""
+    tiles = []
+    for geo in TILE_GEOS:
+        counts = Counter(r["verdict"] for r in rows if r["geo"] == geo)
+        total = sum(counts.values())
+        items = "".join(
+            f'<li>{common.verdict_badge(fmt, code)} <strong class="count">{counts[code]}</strong></li>'
+            for code in fmt.vocab.codes("verdicts")
+            if counts[code]
+        )
+        goals = fmt.pick(_TEXT["goals"]).format(n=total) if total else fmt.pick(_TEXT["no_goals"])
+        tiles.append(
+            f'<div class="tile" data-geo="{geo}"><h3>{esc(common.geo_name(data, geo, fmt, short=True))}</h3>'
+            f'<p class="tile-total">{esc(goals)}</p><ul class="tile-counts">{items}</ul></div>'
+        )
+    label = fmt.pick(_TEXT["tiles"]).format(domain=domain_label)
+    return f'<div class="tiles" role="group" aria-label="{esc(label)}">{"".join(tiles)}</div>'
+
+
+def _indicator_rows(
+    data: ReportData, fmt: Fmt, path: str, ind: Row, targets: list[Row], head: list[str]
+) -> str:
+    ind_id, unit, direction = ind["indicator_id"], ind["unit"], ind["direction"]
+    link = routes.href(path, routes.indicator(ind_id, fmt.lang))
+    unit_note = f' <span class="unit">({esc(fmt.unit(unit))})</span>'
+    cells = [
+        f'<th scope="row"><a href="{link}">{esc(common.name(ind, fmt.lang))}</a>{unit_note}</th>'
+    ]
+    for geo, label in zip(GEOS, head[1:], strict=True):
+        cells.append(f'<td data-label="{esc(label)}">{_geo_cell(data, fmt, ind, geo)}</td>')
+    rows = [f'<tr class="ind-row">{"".join(cells)}</tr>']
+    levels: list[str] = []
+    said: set[str] = set()  # a sentence about the same area and windows is said once
+    by_target: dict[str, dict[str, Row]] = defaultdict(dict)
+    for row in targets:
+        by_target[row["target_id"]][row["geo"]] = row
+    order = fmt.vocab.codes("framework_levels")
+    for target_id in sorted(
+        by_target,
+        key=lambda t: (
+            order.index(next(iter(by_target[t].values()))["applies_to"])
+            if next(iter(by_target[t].values()))["applies_to"] in order
+            else 9,
+            t,
+        ),
+    ):
+        per_geo = by_target[target_id]
+        first = next(iter(per_geo.values()))
+        level = first["applies_to"] or ""
+        levels.append(level)
+        title = (
+            f"{common.framework(fmt, first['framework'])}: {common.target_text(fmt, first, unit)}"
+        )
+        cells = [f'<th scope="row" class="target">{esc(title)}</th>']
+        notes = []
+        for geo, label in zip(GEOS, head[1:], strict=True):
+            row = per_geo.get(geo)
+            cells.append(f'<td data-label="{esc(label)}">{_verdict_cell(fmt, ind, row)}</td>')
+            if row:
+                sentence = common.disagreement(
+                    fmt, row, data.latest.get((ind_id, geo)), direction, label
+                )
+                if sentence and sentence not in said:
+                    said.add(sentence)
+                    notes.append(sentence)
+        rows.append(
+            f'<tr class="target-row fw-row" data-framework="{esc(level)}" '
+            f'data-target="{esc(target_id)}">{"".join(cells)}</tr>'
+        )
+        if notes:
+            rows.append(
+                f'<tr class="why-row fw-row" data-framework="{esc(level)}"><td colspan="{len(GEOS) + 1}">'
+                f'<p class="why">{esc(" ".join(notes))}</p></td></tr>'
+            )
+    frameworks = " ".join(dict.fromkeys(levels))
+    return (
+        f'<tbody class="indicator" data-indicator="{esc(ind_id)}" data-domain="{esc(ind["domain"])}" '
+        f'data-frameworks="{esc(frameworks)}">{"".join(rows)}</tbody>'
+    )
+
+
+def _geo_cell(data: ReportData, fmt: Fmt, ind: Row, geo: str) -> str:
+    latest = data.latest.get((ind["indicator_id"], geo))
+    if not latest or latest["latest_value"] is None:
+        return f'<span class="muted">{esc(fmt.ui("no_data"))}</span>'
+    value = fmt.flagged(latest["latest_value"], latest["latest_flags"], ind["unit"])
+    parts = [
+        f'<span class="value">{value}</span> <span class="year">({esc(latest["latest_period"])})</span>',
+        f'<span class="line">{common.trend(fmt, latest, ind["direction"], ind["unit"])}</span>',
+    ]
+    if geo != "EU27_2020":
+        bench = data.benchmark.get((ind["indicator_id"], geo))
+        if bench:
+            parts.append(
+                f'<span class="line eu-position">{common.eu_position(fmt, data, bench)}</span>'
+            )
+    return "".join(parts)
+
+
+def _verdict_cell(fmt: Fmt, ind: Row, row: Row | None) -> str:
+    if row is None:
+        return f'<span class="muted">{esc(fmt.ui("not_applicable"))}</span>'
+    parts = [str(common.verdict_badge(fmt, row["verdict"]))]
+    window = common.verdict_window(row)
+    if window and row["verdict"] != "not_assessable":
+        parts.append(
+            f'<span class="line small">{esc(fmt.pick(_TEXT["window"]).format(window=window))}</span>'
+        )
+    if row["target_year_passed"] and row["latest_value"] is not None:
+        judged = fmt.pick(_TEXT["judged_on"]).format(
+            value=fmt.value(row["latest_value"], row["unit"] or ind["unit"]),
+            year=row["latest_year"],
+        )
+        parts.append(f'<span class="line small">{esc(judged)}</span>')
+    reason = common.progress_reason(fmt, row, row["unit"] or ind["unit"])
+    if reason and row["verdict"] == "not_assessable":
+        parts.append(f'<span class="line small">{esc(reason)}</span>')
+    return "".join(parts)

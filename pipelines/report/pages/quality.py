@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipelines.report import i18n, routes
+from pipelines.report import routes
 from pipelines.report.data import ReportData, Row
-from pipelines.report.markup import Frame, Raw, esc, join, page, table
+from pipelines.report.fmt import Fmt
+from pipelines.report.markup import Frame, Raw, esc, table
 from pipelines.report.pages import common
-
-STAGES = {
-    "raw": ("ruwe bestanden (vóór dbt)", "raw files (before dbt)"),
-    "staging": ("staging", "staging"),
-    "marts": ("marts (na dbt)", "marts (after dbt)"),
-}
 
 
 def render(data: ReportData, frame: Frame, lang: str, data_docs: str | None) -> dict[str, str]:
     """`data_docs`: the Great Expectations Data Docs index relative to the site root, if any."""
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+    fmt = Fmt(data.vocab, lang)
+    pick = fmt.pick
     path = routes.page("quality", lang)
     entry = next(
         (e for e in data.log if e["publication_id"] == data.publication["publication_id"]), None
@@ -45,33 +41,43 @@ def render(data: ReportData, frame: Frame, lang: str, data_docs: str | None) -> 
             )
         ),
         Raw(f'<p class="gate tone-{tone}"><strong>{esc(summary)}</strong></p>'),
-        _stage_table(data.quality, lang),
+        _stage_table(data.quality, fmt),
         Raw(f'<h2 id="warnings">{esc(pick(("Waarschuwingen", "Warnings")))}</h2>'),
-        _findings(warnings, lang)
+        _findings(warnings, fmt)
         if warnings
         else common.p(pick(("Geen waarschuwingen.", "No warnings."))),
         Raw(f'<h2 id="all-checks">{esc(pick(("Alle controles", "All checks")))}</h2>'),
-        _all_checks(data.quality, lang),
+        _all_checks(data.quality, fmt),
         Raw(
             f'<h2 id="data-docs">{esc(pick(("Technisch verslag (Data Docs)", "Technical report (Data Docs)")))}</h2>'
         ),
-        _data_docs(path, data_docs, lang),
+        _data_docs(path, data_docs, fmt),
     ]
     other = "en" if lang == "nl" else "nl"
-    html = page(
+    html = common.document(
+        data,
         frame,
-        lang=lang,
+        fmt,
         path=path,
         title=pick(("Datakwaliteit", "Data quality")),
-        body=join(body),
+        body=body,
         nav_key="quality",
         other_path=routes.page("quality", other),
     )
     return {path: html}
 
 
-def _stage_table(results: list[Row], lang: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+def _code(text: str | None) -> Raw:
+    """A technical identifier (check, table, column): language-neutral."""
+    return Raw(f"<code>{esc(text)}</code>") if text else esc("–")
+
+
+def _stage(fmt: Fmt, stage: str) -> str:
+    return fmt.label("gate_stages", stage)
+
+
+def _stage_table(results: list[Row], fmt: Fmt) -> Raw:
+    pick = fmt.pick
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for q in results:
         c = counts[q["stage"]]
@@ -79,8 +85,9 @@ def _stage_table(results: list[Row], lang: str) -> Raw:
         c[1] += bool(q["success"])
         c[2] += (not q["success"]) and q["severity"] == "warn"
         c[3] += (not q["success"]) and q["severity"] == "error"
-    order = [*STAGES, *sorted(set(counts) - set(STAGES))]
-    rows = [[pick(STAGES.get(s, (s, s)))] + counts[s] for s in order if s in counts]
+    stages = fmt.vocab.codes("gate_stages")
+    order = [*stages, *sorted(set(counts) - set(stages))]
+    rows = [[_stage(fmt, s)] + counts[s] for s in order if s in counts]
     head = pick(
         (
             ["Stap", "Controles", "In orde", "Waarschuwingen", "Blokkerend"],
@@ -90,8 +97,8 @@ def _stage_table(results: list[Row], lang: str) -> Raw:
     return table(pick(("Controles per stap", "Checks per stage")), head, rows)
 
 
-def _findings(rows: list[Row], lang: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+def _findings(rows: list[Row], fmt: Fmt) -> Raw:
+    pick = fmt.pick
     head = pick(
         (
             [
@@ -107,11 +114,11 @@ def _findings(rows: list[Row], lang: str) -> Raw:
     )
     body = [
         [
-            q["name"],
-            q["stage"],
-            q["suite"],
-            q["column_name"] or "–",
-            common.foreign(q["description"], lang),
+            _code(q["name"]),
+            _stage(fmt, q["stage"]),
+            _code(q["suite"]),
+            _code(q["column_name"]),
+            common.foreign(q["description"], "en", fmt),
             f"{q['unexpected_count'] or 0} / {q['element_count'] or 0}",
         ]
         for q in rows
@@ -119,11 +126,12 @@ def _findings(rows: list[Row], lang: str) -> Raw:
     return table(pick(("Controles met een waarschuwing", "Checks with a warning")), head, body)
 
 
-def _all_checks(results: list[Row], lang: str) -> Raw:
-    pick = lambda pair: i18n.pick(pair, lang)  # noqa: E731
+def _all_checks(results: list[Row], fmt: Fmt) -> Raw:
+    pick = fmt.pick
     parts = []
     stages = dict.fromkeys(q["stage"] for q in results)
-    for stage in sorted(stages, key=lambda s: list(STAGES).index(s) if s in STAGES else 99):
+    known = fmt.vocab.codes("gate_stages")
+    for stage in sorted(stages, key=lambda s: known.index(s) if s in known else 99):
         rows = [q for q in results if q["stage"] == stage]
         head = pick(
             (
@@ -140,39 +148,47 @@ def _all_checks(results: list[Row], lang: str) -> Raw:
         )
         body = [
             [
-                q["name"],
-                q["suite"],
-                q["column_name"] or "–",
-                q["severity"],
+                _code(q["name"]),
+                _code(q["suite"]),
+                _code(q["column_name"]),
+                fmt.label("gate_severities", q["severity"]),
                 pick(("in orde", "passed")) if q["success"] else pick(("afwijking", "failed")),
-                common.foreign(q["description"], lang),
+                common.foreign(q["description"], "en", fmt),
             ]
             for q in rows
         ]
-        label = pick(STAGES.get(stage, (stage, stage)))
+        label = _stage(fmt, stage)
         parts.append(
             f"<details><summary>{esc(label)}: {len(rows)}</summary>{table(label, head, body)}</details>"
         )
     return Raw("\n".join(parts))
 
 
-def _data_docs(path: str, data_docs: str | None, lang: str) -> Raw:
+def _data_docs(path: str, data_docs: str | None, fmt: Fmt) -> Raw:
     if not data_docs:
         return common.p(
-            i18n.pick(
+            fmt.pick(
                 (
-                    "De Data Docs van Great Expectations zijn niet beschikbaar op deze plaats.",
-                    "The Great Expectations Data Docs are not available here.",
-                ),
-                lang,
+                    "De Data Docs van Great Expectations waren er niet bij het maken van dit rapport.",
+                    "The Great Expectations Data Docs were not there when this report was built.",
+                )
             )
         )
     link = routes.href(path, data_docs)
-    text = i18n.pick(
+    text = fmt.pick(
         (
             "Open de Data Docs van Great Expectations (technisch, in het Engels)",
             "Open the Great Expectations Data Docs (technical)",
-        ),
-        lang,
+        )
     )
-    return Raw(f'<p><a href="{link}">{esc(text)}</a></p>')
+    note = fmt.pick(
+        (
+            "Ze staan in de map van het rapport zelf; hun opmaak, die Great Expectations van het "
+            "internet laadt, is weggelaten.",
+            "They are inside the report's own folder; their styling, which Great Expectations "
+            "loads from the internet, is left out.",
+        )
+    )
+    return Raw(
+        f'<p><a href="{link}" hreflang="en">{esc(text)}</a></p><p class="small">{esc(note)}</p>'
+    )
