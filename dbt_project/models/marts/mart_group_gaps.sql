@@ -135,8 +135,9 @@ trended as (
         detectable.min_detectable_change_source
     from measured as m
     cross join settings
-    inner join indicators using (indicator_id)
-    left join geographies using (geo)
+    -- joins on, not using: Spark puts a using join's columns first in `m.*`
+    inner join indicators on indicators.indicator_id = m.indicator_id
+    left join geographies on geographies.geo = m.geo
     left join detectable
         on detectable.survey = indicators.survey
         and detectable.geo_level = geographies.geo_level
