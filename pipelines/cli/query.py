@@ -103,8 +103,11 @@ def _text(value) -> str:
 
 
 def run(args) -> int:
+    from pipelines.engines.server_run import server_engine
     from pipelines.settings import paths
 
+    if not args.db and server_engine() == "postgres":  # the committees' published schema
+        return _run_postgres(args)
     db = Path(args.db).resolve() if args.db else paths().published_db
     if not db.exists():
         print(f"error: no published database at {db}; run `monitor refresh` first", file=sys.stderr)
@@ -117,6 +120,28 @@ def run(args) -> int:
     except duckdb.Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    _print(args, columns, rows, label)
+    return 0
+
+
+def _run_postgres(args) -> int:
+    import psycopg2
+
+    from pipelines.engines.query_postgres import query_with_label as query_postgres
+
+    try:
+        columns, rows, label = query_postgres(args.sql)
+    except QueryRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except psycopg2.Error as exc:
+        print(f"error: {str(exc).strip()}", file=sys.stderr)
+        return 1
+    _print(args, columns, rows, label)
+    return 0
+
+
+def _print(args, columns: list[str], rows: list[tuple], label: str) -> None:
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
@@ -125,4 +150,3 @@ def run(args) -> int:
     else:
         print(format_table(columns, rows))
         print(label)
-    return 0

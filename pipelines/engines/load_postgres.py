@@ -32,6 +32,7 @@ SCALAR_TYPES = {
     "DATE": "date",
     "TIMESTAMP": "timestamp without time zone",
     "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
+    "JSON": "jsonb",
 }
 
 

@@ -1,5 +1,6 @@
-"""Servers for the engine trials (marker `engines`): each module starts its own throwaway
-PostgreSQL cluster or Spark cluster on loopback and stops it. Where a server cannot start
+"""Servers for the engine trials (marker `engines`): a throwaway PostgreSQL cluster and a
+Spark cluster on loopback, started once per test process (session fixtures; each test
+makes its own database) and stopped at its end; one DuckDB reference refresh likewise. Where a server cannot start
 here (no PostgreSQL binaries, no Java, no pyspark) the trial is skipped with the reason,
 except in CI (CI set), where that is a failure: CI must install what they need."""
 
@@ -20,7 +21,7 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local_postgres():
     if pg_bin() is None:
         unavailable("PostgreSQL server binaries not found (initdb, pg_ctl)")
@@ -29,7 +30,7 @@ def local_postgres():
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local_spark():
     if spark_home() is None:
         unavailable("pyspark not installed (make install-spark)")
@@ -40,7 +41,7 @@ def local_spark():
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference_home(tmp_path_factory):
     """The DuckDB run every engine is compared with: the SAMPLE refresh with a small
     SYNTHETIC microdata file, so that the microdata gaps are not empty."""

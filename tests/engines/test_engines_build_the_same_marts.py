@@ -67,3 +67,131 @@ def test_spark_builds_the_same_marts_as_duckdb(reference_home, local_spark, tmp_
     print(f"\ndbt build on Spark: {run.seconds:.1f}s {run.statuses}")
     assert_build_passed(run, "spark")
     assert_marts_equal("spark", settings, reference_db)
+
+
+PUBLICATION_TABLES = {"publication_info", "publication_log", "quality_results"}
+
+
+def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgres, tmp_path):
+    """`monitor refresh` with warehouse.engine=postgres on the reference run's vintages: dbt
+    builds on PostgreSQL, the gate validates the marts pulled from there, the `published`
+    schema holds every published table equal to the DuckDB run's, the committee reads it
+    (also through `monitor query`) and cannot write anywhere."""
+    import shutil
+
+    import psycopg2
+
+    from pipelines.engines.publish_postgres import create_committee_role
+    from pipelines.engines.settings import PostgresSettings
+    from tests.conftest import monitor_cmd
+
+    settings = local_postgres.create_database("refresh", "refresher")
+    create_committee_role(local_postgres.superuser(), "refresh", "committee", "committee-pw")
+    committee = PostgresSettings(
+        settings.host, settings.port, "refresh", "committee", "committee-pw"
+    )
+    home = tmp_path / "home"  # the reference's vintages, so that the snapshots are the same
+    shutil.copytree(reference_home, home, ignore=shutil.ignore_patterns("dagster", "logs", "report"))
+    env = {
+        "MONITOR_WAREHOUSE_ENGINE": "postgres",
+        "MONITOR_MICRODATA": str(reference_home.parent / "SYNTHETIC_lfs_engines.parquet"),
+        "MONITOR_POSTGRES_COMMITTEE_USER": "committee",
+        "MONITOR_POSTGRES_COMMITTEE_PASSWORD": "committee-pw",
+        **settings.env(),
+    }
+    refreshed = monitor_cmd("refresh", home=home, env=env, check=True, timeout=900)
+    assert "result: PUBLISHED" in refreshed.stdout, refreshed.stdout[-3000:]
+    assert settings.password not in refreshed.stdout + refreshed.stderr
+
+    reference_db = reference_home / "published" / "monitor.duckdb"
+    marts = sorted(set(table_names("duckdb", "main", reference_db)) - PUBLICATION_TABLES)
+    assert set(table_names("postgres", "published", committee)) == {*marts, *PUBLICATION_TABLES}
+    compared = [
+        compare_tables(
+            name,
+            read_table("duckdb", "main", name, reference_db),
+            read_table("postgres", "published", name, committee),
+        )
+        for name in marts
+    ]
+    unequal = [str(c) for c in compared if not c.equal]
+    assert not unequal, "\n".join(unequal)
+    assert {c.name: c.rows_left for c in compared}["mart_microdata_gaps"] > 0
+
+    # the offline export is the same publication
+    export = home / "published" / "monitor.duckdb"
+    info = read_table("duckdb", "main", "publication_info", export)
+    assert read_table("postgres", "published", "publication_info", committee) == info
+    # the report was built from the published schema, read as the committee role
+    report_source = home / "published" / "from-postgres.duckdb"
+    assert read_table("duckdb", "main", "publication_info", report_source) == info
+    assert (home / "published" / "report" / "index.html").is_file()
+
+    queried = monitor_cmd(
+        "query", "select count(*) as n from fct_indicator_values", home=home, env=env
+    )
+    assert queried.returncode == 0, queried.stderr
+    assert (
+        str(len(read_table("duckdb", "main", "fct_indicator_values", reference_db)[1]))
+        in queried.stdout
+    )
+    assert info[1][0][0] in queried.stdout  # the publication id answers
+    refused = monitor_cmd("query", "delete from fct_indicator_values", home=home, env=env)
+    assert refused.returncode == 2
+
+    writes = [
+        "insert into published.dim_geo (geo) values ('XX')",
+        "delete from published.fct_indicator_values",
+        "drop table published.dim_geo",
+        "create table public.mine (x int)",
+        "create table published.mine (x int)",
+        "select count(*) from raw.observations",
+        "select count(*) from marts.fct_indicator_values",
+    ]
+    for statement in writes:
+        for read_write in (False, True):  # also after asking for a read-write transaction
+            con = psycopg2.connect(**committee.connect_kwargs())
+            try:
+                with con.cursor() as cur:
+                    if read_write:
+                        cur.execute("set session characteristics as transaction read write")
+                    with pytest.raises(psycopg2.Error) as refused_write:
+                        cur.execute(statement)
+                    assert refused_write.value.pgcode in {"25006", "42501"}, statement
+            finally:
+                con.close()
+    columns, rows = read_table("postgres", "published", "fct_indicator_values", committee)
+    assert len(rows) == len(read_table("duckdb", "main", "fct_indicator_values", reference_db)[1])
+
+
+def _microdata_cells(engine: str, where, reference_home) -> None:
+    """The microdata aggregation (cells, standard errors, disclosure control) on `engine`
+    gives the same cells and suppressions as on DuckDB, on the same file."""
+    from pipelines.engines.microdata import aggregate_on
+    from pipelines.lib.microdata.aggregate import aggregate
+    from pipelines.lib.microdata.disclosure import Rules
+    from pipelines.settings import config
+
+    path = reference_home.parent / "SYNTHETIC_lfs_engines.parquet"
+    rules = Rules.from_config(config())
+    expected, got = aggregate(path, rules), aggregate_on(engine, where, path, rules)
+
+    def table(frame):
+        return list(frame.columns), [tuple(row) for row in frame.iter_rows()]
+
+    compared = compare_tables("microdata cells", table(expected.cells), table(got.cells))
+    assert compared.equal, str(compared)
+    assert got.suppressed_by_rule == expected.suppressed_by_rule
+    assert (got.suppressed, got.secondary_rounds) == (
+        expected.suppressed,
+        expected.secondary_rounds,
+    )
+    assert expected.suppressed > 0 and compared.rows_left > 100  # disclosure control did work
+
+
+def test_postgres_aggregates_the_same_microdata_cells(reference_home, local_postgres):
+    _microdata_cells("postgres", local_postgres.create_database("micro", "micro"), reference_home)
+
+
+def test_spark_aggregates_the_same_microdata_cells(reference_home, local_spark):
+    _microdata_cells("spark", local_spark.settings(), reference_home)

@@ -101,3 +101,34 @@ def test_the_dbt_profile_has_a_target_per_engine_and_no_password_in_it():
     assert outputs["postgres"]["type"] == "postgres"
     assert outputs["spark"]["type"] == "spark" and outputs["spark"]["method"] == "thrift"
     assert "DBT_ENV_SECRET_" in outputs["postgres"]["password"]
+
+
+def test_the_gate_pulls_every_staging_relation_a_suite_reads():
+    import json
+
+    from pipelines.engines.server_run import gate_relations
+    from pipelines.settings import REPO_ROOT
+
+    relations = gate_relations()
+    queries = [
+        json.loads(p.read_text())["meta"].get("query") or ""
+        for p in (REPO_ROOT / "expectations" / "suites").glob("*.json")
+    ]
+    assert relations["staging"]  # the suites read staging relations today
+    for schema, names in relations.items():
+        for name in names:
+            assert any(f"{schema}.{name}" in q for q in queries), name
+
+
+def test_the_distributed_instance_names_importable_postgres_storages():
+    import importlib
+
+    import yaml
+
+    from pipelines.engines.distributed.instance import DAGSTER_YAML
+
+    spec = yaml.safe_load(DAGSTER_YAML)
+    for key in ("run_storage", "event_log_storage", "schedule_storage"):
+        module = importlib.import_module(spec[key]["module"])
+        assert hasattr(module, spec[key]["class"]), key
+        assert spec[key]["config"]["postgres_url"] == {"env": "MONITOR_DAGSTER_POSTGRES_URL"}

@@ -47,15 +47,25 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     dbt unit tests check the SQL logic, not the data: they run in the test suite
     (tests/integration/test_dbt_unit_tests.py), not on every refresh.
     """
+    from pipelines.engines import server_run
+
     where = export_env()
+    chosen = server_run.server_engine()  # None: DuckDB, the build warehouse itself
     # One target folder per warehouse home: dbt keeps its partial-parse state there, so a
     # refresh re-parses only what changed (and nothing accumulates in dbt_project/target).
-    target = where.home / "dbt" / "target"
+    target = where.home / "dbt" / (f"target-{chosen}" if chosen else "target")
     (target / "run_results.json").unlink(missing_ok=True)  # only this build's results count
+    args = ["build", "--exclude", "test_type:unit"]
+    if chosen:  # the sources into the engine, dbt there (docs/scaling.md)
+        loaded = server_run.load_sources(chosen, where.warehouse_db)
+        context.log.info(f"{len(loaded)} source tables loaded into {chosen}")
+        server_run.dbt_environ(chosen)
+        args += server_run.dbt_args(chosen)
     try:
-        yield from dbt.cli(
-            ["build", "--exclude", "test_type:unit"], context=context, target_path=target
-        ).stream()
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+        if chosen:  # the engine's marts, for the gate and the publication
+            pulled = server_run.pull_marts(chosen, where.warehouse_db)
+            context.log.info(f"{len(pulled)} marts pulled from {chosen}")
     finally:  # passed or not, the data tests' results go into the models gate
         _record_tests(target, where, context.run.run_id)
 

@@ -50,6 +50,15 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     )
     label = "SAMPLE DATA" if result.is_sample else "producer data"
     context.log.info(f"published {result.publication_id} ({label}) to {result.path}")
+    from pipelines.engines.server_run import server_engine
+
+    if server_engine() == "postgres":  # the committees' schema; the file stays the export
+        from pipelines.engines.publish_postgres import SCHEMA, publish_postgres
+        from pipelines.engines.settings import PostgresSettings
+
+        settings = PostgresSettings.from_env()
+        publish_postgres(result.path, settings)
+        context.log.info(f"published {result.publication_id} to {settings} schema {SCHEMA}")
     return dg.MaterializeResult(
         metadata={
             "publication_id": result.publication_id,
@@ -74,10 +83,18 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     op_tags={"dagster-celery/queue": "report"},
 )
 def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from pipelines.engines.server_run import server_engine
     from pipelines.report import build_report
 
     where = paths()
-    built = build_report(where.published_db, where.report_dir, quality_dir=where.quality)
+    source = where.published_db
+    if server_engine() == "postgres":  # the committees' schema, read as the committee role
+        from pipelines.engines.publish_postgres import committee_settings, export_published
+
+        source = where.published_db.with_name("from-postgres.duckdb")
+        export_published(committee_settings(), source)
+        context.log.info(f"report reads the published schema of {committee_settings()}")
+    built = build_report(source, where.report_dir, quality_dir=where.quality)
     context.log.info(f"report: {built.pages} pages built in {built.seconds:.2f}s into {built.path}")
     return dg.MaterializeResult(
         metadata={
