@@ -4,7 +4,8 @@ The file names environment variables, never a password: `postgres_url: {env: ...
 dagster-postgres needs the driver spelled out (`postgresql+psycopg2://`; with SQLAlchemy 2.1
 a bare `postgresql://` looks for psycopg 3). Pools run at op granularity: each step of the
 pool `warehouse` claims the single slot, so on a distributed executor the steps that write
-the DuckDB warehouse still run one at a time, whichever worker takes them.
+the DuckDB warehouse still run one at a time, whichever worker takes them; a step waiting
+for the slot checks again every second (storage.py) instead of Dagster's back-off to 15 s.
 """
 
 from __future__ import annotations
@@ -25,8 +26,23 @@ concurrency:
     # each step of the pool `warehouse` runs alone, on whichever worker (DuckDB: one writer)
     granularity: op
     default_limit: 1
-storage:
-  postgres:
+run_storage:
+  module: dagster_postgres.run_storage
+  class: PostgresRunStorage
+  config:
+    postgres_url:
+      env: {STORAGE_URL_ENV}
+# dagster-postgres's event log, a blocked step checking for its pool slot every second
+event_log_storage:
+  module: pipelines.engines.distributed.storage
+  class: PromptClaimEventLogStorage
+  config:
+    postgres_url:
+      env: {STORAGE_URL_ENV}
+schedule_storage:
+  module: dagster_postgres.schedule_storage
+  class: PostgresScheduleStorage
+  config:
     postgres_url:
       env: {STORAGE_URL_ENV}
 """
