@@ -64,9 +64,10 @@ test: install install-spark axe
 test-fast: install
 	$(BIN)/pytest -m "not slow and not reliability and not browser and not engines"
 
-## PostgreSQL, Spark and distributed Dagster: the same marts on every engine (servers on loopback).
+## PostgreSQL, Spark and distributed Dagster: the same marts on every engine (servers on loopback);
+## one file per engine, on both cores.
 test-engines: install install-spark
-	$(BIN)/pytest -m engines
+	$(BIN)/pytest -m engines -n $(JOBS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check pipelines tests scripts benchmarks

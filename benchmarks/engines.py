@@ -1,7 +1,9 @@
 """`dbt build` of the whole project on PostgreSQL (and on Spark with MONITOR_BENCH_SPARK=1,
 about ten minutes here) against the same build on DuckDB in the same run, from the SAMPLE's
 raw and registry tables; the servers are throwaway ones on loopback (pipelines/engines/local).
-Also the server start and the load of the raw and registry tables."""
+Also the server start, the load of the raw and registry tables, and a whole `monitor refresh`
+of the sample with warehouse.engine=postgres (committee role included) against the same
+refresh on DuckDB, each in a fresh home."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import os
 import shutil
 import time
 
-from benchmarks.harness import Figure, Goal, Session, Skip
+from benchmarks.harness import BIN, Figure, Goal, Session, Skip, measure
 
 
 def run(session: Session) -> list[Figure]:
@@ -26,19 +28,20 @@ def run(session: Session) -> list[Figure]:
     if not baseline.ok:
         raise RuntimeError(f"dbt build on DuckDB failed:\n{baseline.output[-3000:]}")
     base = ("dbt build on DuckDB", baseline.seconds)
-    figures = []
     with LocalPostgres.start() as server:
         settings = server.create_database("monitor", "monitor")
         began = time.monotonic()
         load_postgres(duck, settings)
         loaded_s = time.monotonic() - began
         built = dbt_build("postgres", settings, scratch / "postgres-target")
+        refreshed = _refresh(session, server)
     if not built.ok:
         raise RuntimeError(f"dbt build on PostgreSQL failed:\n{built.output[-3000:]}")
-    figures += [
+    figures = [
         Figure("dbt build on PostgreSQL", built.seconds, "s", *base, goal=Goal("max_ratio", 10)),
         Figure("PostgreSQL: initdb + start", server.started_s, "s"),
         Figure("PostgreSQL: load raw + registry (COPY)", loaded_s, "s"),
+        *refreshed,
     ]
     if os.environ.get("MONITOR_BENCH_SPARK") == "1":
         figures += _spark(duck, scratch, base)
@@ -63,4 +66,36 @@ def _spark(duck, scratch, base) -> list[Figure]:
         Figure("dbt build on Spark", built.seconds, "s", *base),
         Figure("Spark: master + worker + Thrift Server start", spark.started_s, "s"),
         Figure("Spark: load raw + registry (Parquet)", loaded_s, "s"),
+    ]
+
+
+def _refresh(session: Session, server) -> list[Figure]:
+    """`monitor refresh` of the sample on DuckDB, then with the warehouse on PostgreSQL."""
+    from pipelines.engines.publish_postgres import create_committee_role
+
+    settings = server.create_database("refresh", "refresher")
+    create_committee_role(server.superuser(), "refresh", "committee", "committee-pw")
+    monitor = [str(BIN / "monitor"), "refresh"]
+    duck = measure(monitor, env=session.home_env(session.fresh("refresh-duckdb") / "home"))
+    duck.check("monitor refresh on DuckDB")
+    engine_env = {
+        "MONITOR_WAREHOUSE_ENGINE": "postgres",
+        "MONITOR_POSTGRES_COMMITTEE_USER": "committee",
+        "MONITOR_POSTGRES_COMMITTEE_PASSWORD": "committee-pw",
+        **settings.env(),
+    }
+    on_pg = measure(
+        monitor, env=session.home_env(session.fresh("refresh-postgres") / "home", **engine_env)
+    )
+    on_pg.check("monitor refresh on PostgreSQL")
+    return [
+        Figure(
+            "monitor refresh, warehouse on PostgreSQL",
+            on_pg.wall_s,
+            "s",
+            "monitor refresh on DuckDB",
+            duck.wall_s,
+            cpu_s=on_pg.cpu_s,
+            baseline_cpu_s=duck.cpu_s,
+        )
     ]

@@ -127,11 +127,16 @@ def _postgres(settings: PostgresSettings, columns: list[Column], records: Path) 
 
 @contextmanager
 def _spark(settings: SparkSettings, records: Path) -> Iterator:
+    """Each step a Parquet table of a scratch database: a cached temporary view keeps the
+    whole lineage of the steps before it in its plan, and the plans of the disclosure rounds
+    (each reads the previous one) grow until the Thrift Server runs out of memory."""
     from pipelines.engines.spark_sql import spark_connection
 
-    folder = settings.staging / f"microdata-{uuid.uuid4().hex[:12]}"
+    run = uuid.uuid4().hex[:12]
+    folder = settings.staging / f"microdata-{run}"
     folder.mkdir(parents=True)
     shutil.copy(records, folder / records.name)
+    database = f"monitor_microdata_{run}"
     try:
         with spark_connection(settings) as cur:
 
@@ -142,13 +147,22 @@ def _spark(settings: SparkSettings, records: Path) -> Iterator:
                 return [d[0].split(".")[-1] for d in cur.description], cur.fetchall()
 
             def materialise(name: str, sql: str, view: bool = False) -> None:
-                cur.execute(f"uncache table if exists {name}")
-                cur.execute(f"create or replace temporary view {name} as {sql}")
-                if not view:
-                    cur.execute(f"cache table {name}")  # computed once, now
+                if view:
+                    cur.execute(f"create or replace temporary view {name} as {sql}")
+                    return
+                cur.execute(f"drop table if exists {name}")
+                cur.execute(f"create table {name} using parquet as {sql}")
 
-            execute(f"create temporary view checked using parquet options (path '{folder}')")
-            yield execute, materialise
+            execute(f"create database {database} location '{folder / 'tables'}'")
+            try:
+                execute(f"use {database}")
+                execute(
+                    f"create temporary view checked using parquet options (path '{folder / records.name}')"
+                )
+                yield execute, materialise
+            finally:
+                execute("use default")
+                execute(f"drop database if exists {database} cascade")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -1,7 +1,9 @@
-"""The same dbt project on PostgreSQL and on Spark: the SAMPLE's raw and registry tables
-loaded there (PostgreSQL COPY; Parquet read by Spark), `dbt build` there (models, data
-tests, unit tests), and every mart equal to the DuckDB run's, cell for cell (floats within
-1e-9 relative). One file, so that both engines share the one reference refresh."""
+"""The dbt project and the refresh on PostgreSQL: the SAMPLE's raw and registry tables loaded
+there (COPY), `dbt build` there (models, data tests, unit tests) with every mart equal to
+the DuckDB run's; a whole `monitor refresh` with the warehouse there, its `published`
+schema equal to the DuckDB publication and read by a committee role that cannot write; the
+microdata aggregation there. One file: one server and one reference refresh (session
+fixtures, per test process)."""
 
 from __future__ import annotations
 
@@ -10,33 +12,14 @@ import pytest
 from pipelines.engines.compare import compare_tables
 from pipelines.engines.dbt import dbt_build
 from pipelines.engines.load_postgres import load_postgres
-from pipelines.engines.load_spark import load_spark
 from pipelines.engines.read import read_table, table_names
+from tests.engines.checks import (
+    assert_build_passed,
+    assert_marts_equal,
+    assert_same_microdata_cells,
+)
 
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
-
-
-def assert_build_passed(run, engine: str) -> None:
-    assert run.ok, f"dbt build on {engine} failed:\n{run.output[-6000:]}"
-    assert set(run.statuses) <= {"success", "pass"}, run.statuses
-    assert sum(run.statuses.values()) >= 150  # 36 models, 111 data tests, 14 unit tests
-
-
-def assert_marts_equal(engine: str, where, reference_db) -> None:
-    marts = table_names("duckdb", "marts", reference_db)
-    assert table_names(engine, "marts", where) == marts
-    compared = [
-        compare_tables(
-            name,
-            read_table("duckdb", "marts", name, reference_db),
-            read_table(engine, "marts", name, where),
-        )
-        for name in marts
-    ]
-    unequal = [str(c) for c in compared if not c.equal]
-    assert not unequal, "\n".join(unequal)
-    rows = {c.name: c.rows_left for c in compared}
-    assert rows["fct_indicator_values"] > 20_000 and rows["mart_microdata_gaps"] > 0, rows
 
 
 def test_postgres_builds_the_same_marts_as_duckdb(reference_home, local_postgres, tmp_path):
@@ -55,18 +38,6 @@ def test_postgres_builds_the_same_marts_as_duckdb(reference_home, local_postgres
     load_postgres(reference_db, settings)
     columns, rows = read_table("postgres", "staging", "stg_registry__settings", settings)
     assert rows and "key" in columns
-
-
-def test_spark_builds_the_same_marts_as_duckdb(reference_home, local_spark, tmp_path):
-    settings = local_spark.settings()
-    reference_db = reference_home / "warehouse.duckdb"
-    loaded = load_spark(reference_db, settings)
-    assert loaded["raw.observations"] > 20_000
-
-    run = dbt_build("spark", settings, tmp_path / "target")
-    print(f"\ndbt build on Spark: {run.seconds:.1f}s {run.statuses}")
-    assert_build_passed(run, "spark")
-    assert_marts_equal("spark", settings, reference_db)
 
 
 PUBLICATION_TABLES = {"publication_info", "publication_log", "quality_results"}
@@ -91,7 +62,9 @@ def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgr
         settings.host, settings.port, "refresh", "committee", "committee-pw"
     )
     home = tmp_path / "home"  # the reference's vintages, so that the snapshots are the same
-    shutil.copytree(reference_home, home, ignore=shutil.ignore_patterns("dagster", "logs", "report"))
+    shutil.copytree(
+        reference_home, home, ignore=shutil.ignore_patterns("dagster", "logs", "report")
+    )
     env = {
         "MONITOR_WAREHOUSE_ENGINE": "postgres",
         "MONITOR_MICRODATA": str(reference_home.parent / "SYNTHETIC_lfs_engines.parquet"),
@@ -164,34 +137,7 @@ def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgr
     assert len(rows) == len(read_table("duckdb", "main", "fct_indicator_values", reference_db)[1])
 
 
-def _microdata_cells(engine: str, where, reference_home) -> None:
-    """The microdata aggregation (cells, standard errors, disclosure control) on `engine`
-    gives the same cells and suppressions as on DuckDB, on the same file."""
-    from pipelines.engines.microdata import aggregate_on
-    from pipelines.lib.microdata.aggregate import aggregate
-    from pipelines.lib.microdata.disclosure import Rules
-    from pipelines.settings import config
-
-    path = reference_home.parent / "SYNTHETIC_lfs_engines.parquet"
-    rules = Rules.from_config(config())
-    expected, got = aggregate(path, rules), aggregate_on(engine, where, path, rules)
-
-    def table(frame):
-        return list(frame.columns), [tuple(row) for row in frame.iter_rows()]
-
-    compared = compare_tables("microdata cells", table(expected.cells), table(got.cells))
-    assert compared.equal, str(compared)
-    assert got.suppressed_by_rule == expected.suppressed_by_rule
-    assert (got.suppressed, got.secondary_rounds) == (
-        expected.suppressed,
-        expected.secondary_rounds,
-    )
-    assert expected.suppressed > 0 and compared.rows_left > 100  # disclosure control did work
-
-
 def test_postgres_aggregates_the_same_microdata_cells(reference_home, local_postgres):
-    _microdata_cells("postgres", local_postgres.create_database("micro", "micro"), reference_home)
-
-
-def test_spark_aggregates_the_same_microdata_cells(reference_home, local_spark):
-    _microdata_cells("spark", local_spark.settings(), reference_home)
+    assert_same_microdata_cells(
+        "postgres", local_postgres.create_database("micro", "micro"), reference_home
+    )
