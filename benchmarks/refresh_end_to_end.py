@@ -116,7 +116,7 @@ def run(session: Session) -> list[Figure]:
 
 def _gx_worker(warehouse: str, quality: str) -> None:
     from pipelines.lib.gate import run_stage
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
 
     reg = load_registry()
     results = [run_stage(stage, Path(warehouse), reg, Path(quality)) for stage in ("raw", "models")]

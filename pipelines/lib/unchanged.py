@@ -75,7 +75,7 @@ def _state_differs(where: Paths, last: dict, fingerprint: str) -> str | None:
 
 
 def _sources_differ(spec, where: Paths, last: dict) -> str | None:
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
     from pipelines.lib.sources import SourceError, find_in_folder
     from pipelines.settings import SAMPLE_DIR
 

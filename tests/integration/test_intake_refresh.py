@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from pipelines.lib.intake.ingest import check_file
-from pipelines.lib.intake.spec import load_deliveries
-from pipelines.lib.intake.template import csv_text, workbook_bytes
+from pipelines.registry.deliveries import load_deliveries
+from pipelines.registry.templates import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
 from tests.conftest import copy_sample, monitor_cmd
 

@@ -124,7 +124,7 @@ def test_live_refresh_reads_confidential_cells_and_answers_with_no_data(
     named too, and the gate refuses it, naming Flanders, the previous publication intact."""
     from pipelines.lib.eurostat.api import dataset_query
     from pipelines.lib.eurostat.download import _split
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
 
     home = tmp_path / "home"
     shutil.copytree(published_home, home)

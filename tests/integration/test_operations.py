@@ -13,7 +13,7 @@ from pipelines.definitions import defs
 from pipelines.defs.eurostat.assets import dataset_key
 from pipelines.defs.eurostat.freshness import build_freshness_checks
 from pipelines.defs.operations.sensors import tag_failed_runs
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from tests.conftest import copy_sample, monitor_cmd
 
 

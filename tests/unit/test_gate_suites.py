@@ -18,7 +18,7 @@ from pipelines.lib.gate.suites import (
     query_parameters,
     unique_columns,
 )
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from pipelines.settings import DBT_PROJECT_DIR
 
 

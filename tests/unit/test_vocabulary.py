@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.lib.registry import RegistryError, load_registry
+from pipelines.registry import RegistryError, load_registry
 from pipelines.settings import REPO_ROOT
 
 REGISTRY = REPO_ROOT / "registry"

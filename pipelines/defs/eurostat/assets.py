@@ -9,7 +9,7 @@ from pipelines.defs.eurostat.sensors import build_release_sensor
 from pipelines.defs.intake.assets import delivery_key
 from pipelines.defs.resources import SourceResource
 from pipelines.defs.specs import raw_view_spec
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from pipelines.settings import paths
 
 SOURCE = "eurostat"

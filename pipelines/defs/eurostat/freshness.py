@@ -15,7 +15,7 @@ from datetime import timedelta
 import dagster as dg
 
 from pipelines.defs.eurostat.assets import SOURCE, dataset_key
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 
 
 def build_freshness_checks() -> list[dg.AssetChecksDefinition]:

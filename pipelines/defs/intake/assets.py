@@ -7,7 +7,7 @@ from pipelines.defs.resources import SourceResource
 from pipelines.defs.specs import raw_view_spec
 from pipelines.lib import ledger
 from pipelines.lib.intake import DeliveryError
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from pipelines.settings import paths
 
 

@@ -20,7 +20,7 @@ from pipelines.lib import ledger
 from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
 from pipelines.lib.gate.suites import build_suites
 from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from pipelines.settings import paths
 
 DBT_CHECK = "gate_dbt_tests"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
-from pipelines.lib.registry import Registry
+from pipelines.registry import Registry
 
 Query = dict[str, list[str]]  # dimension -> codes to keep (a missing dimension: keep all)
 

@@ -109,7 +109,7 @@ def probe_release(
 def check_release(dataset: str, raw_root: Path | None = None, log=None) -> ReleaseInfo:
     """Has `dataset` changed at Eurostat since its last live snapshot? (for sensors)."""
     from pipelines.lib.eurostat.api import dataset_query
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
     from pipelines.settings import paths
 
     settings = ApiSettings.load()

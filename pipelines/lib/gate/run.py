@@ -23,7 +23,7 @@ from pipelines.lib.gate.suites import (
     query_parameters,
     with_finite_checks,
 )
-from pipelines.lib.registry import Registry
+from pipelines.registry import Registry
 from pipelines.lib.warehouse import connect
 from pipelines.settings import config
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.lib.registry import Registry
+from pipelines.registry import Registry
 from pipelines.settings import EXPECTATIONS_DIR, config
 
 FLANDERS = "BE2"

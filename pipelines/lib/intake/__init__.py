@@ -6,6 +6,6 @@ checked for safety, validated cell by cell, snapshotted and loaded into the raw 
 """
 
 from pipelines.lib.intake.problems import DeliveryError, Problem
-from pipelines.lib.intake.spec import Delivery, load_deliveries
+from pipelines.registry.deliveries import Delivery, load_deliveries
 
 __all__ = ["Delivery", "DeliveryError", "Problem", "load_deliveries"]

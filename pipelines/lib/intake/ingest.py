@@ -22,7 +22,7 @@ from pipelines.lib.intake.safety import (
     size_problems,
     workbook_problems,
 )
-from pipelines.lib.intake.spec import Delivery
+from pipelines.registry.deliveries import Delivery
 from pipelines.lib.intake.validate import validate
 from pipelines.lib.quarantine import last_accepted, quarantine, skipped_note
 from pipelines.lib.snapshots import Snapshot, SnapshotError, store_snapshot

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.lib.intake.spec import Delivery
+from pipelines.registry.deliveries import Delivery
 from pipelines.lib.snapshots import Snapshot
 from pipelines.lib.warehouse import raw_table, vintages_table
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pipelines.lib.intake.problems import Problem
 from pipelines.lib.intake.read import Table
-from pipelines.lib.intake.spec import SAMPLE_LABELS, Delivery
+from pipelines.registry.deliveries import SAMPLE_LABELS, Delivery
 
 INTEGER = re.compile(r"^[+-]?\d+$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -7,8 +7,8 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.lib.registry import Registry
-from pipelines.lib.registry_vocabulary import bilingual
+from pipelines.registry.model import Registry
+from pipelines.registry.vocabulary import bilingual
 
 
 def registry_frames(reg: Registry, settings: dict[str, Any]) -> dict[str, pl.DataFrame]:

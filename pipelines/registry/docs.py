@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.lib.registry import Registry
+from pipelines.registry.model import Registry
 
 DOMAINS = {
     "arbeidsmarkt": "Labour market (arbeidsmarkt)",

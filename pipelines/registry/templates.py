@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib.intake.spec import Delivery
+from pipelines.registry.deliveries import Delivery
 
 FIXED_TIME = datetime(2024, 1, 1)  # workbook properties stay the same between runs
 GUIDE_HEADER = ["column", "type", "required", "unit", "allowed values / range", "description"]
