@@ -6,32 +6,9 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import redirect_stdout
-from pathlib import Path
 
 from pipelines.lib.sources import SourceError, SourceSpec
-
-DAGSTER_YAML = """# Written by `monitor`; the Dagster instance for runs started from the command line.
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    # a run containing a step of the pool `warehouse` runs alone (DuckDB: one writer)
-    granularity: run
-    default_limit: 1
-# Dagster's SQLite storage and layout, with a cheaper event log (pipelines/lib/dagster_storage.py)
-storage:
-  custom:
-    module: pipelines.lib.dagster_storage
-    class: FastSqliteStorage
-    config: {}
-"""
-
-
-def prepare_instance(dagster_home: Path) -> None:
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+from pipelines.warehouse.instance import prepare_instance
 
 
 def clean_leftovers(where) -> list[str]:
@@ -113,8 +90,8 @@ def execute(job_name: str, spec: SourceSpec | None, skip_unchanged: bool = False
     publication (sample and dir sources), or skip dbt, gate and publication after the ingest
     when no dataset has a new vintage (any source)."""
     started = time.perf_counter()
-    from pipelines.lib.lock import WarehouseLocked, warehouse_lock
     from pipelines.settings import config, export_env
+    from pipelines.warehouse.lock import WarehouseLocked, warehouse_lock
 
     where = export_env()
     try:

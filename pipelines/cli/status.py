@@ -9,8 +9,8 @@ from pipelines.cli.query import open_read_only
 
 
 def run(args) -> int:
-    from pipelines.lib import ledger
     from pipelines.settings import paths
+    from pipelines.warehouse import ledger
 
     where = paths()
     if not where.published_db.exists():

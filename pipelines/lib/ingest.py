@@ -9,9 +9,10 @@ from typing import Any
 from pipelines.lib.quarantine import quarantine
 from pipelines.lib.snapshots import Snapshot, SnapshotError
 from pipelines.lib.sources import SourceSpec, acquire
-from pipelines.lib.warehouse import connect, load_observations
 from pipelines.parsing import NO_DATA, ObservationStream, ParseError, parse_stream
 from pipelines.settings import Paths
+from pipelines.sources.raw_tables import load_observations
+from pipelines.warehouse.connect import connect
 
 #: Dimensions a producer may add without changing what a registry filter selects.
 TOLERATED_EXTRA_DIMENSIONS = {"freq"}

@@ -15,10 +15,10 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib import ledger
 from pipelines.lib.gate import GateResult, fingerprint, mart_tables
 from pipelines.lib.gate.dbt_tests import SUITE_PREFIX as DBT_SUITE_PREFIX
-from pipelines.lib.warehouse import connect
+from pipelines.warehouse import ledger
+from pipelines.warehouse.connect import connect
 
 STAGES = ("raw", "models")
 

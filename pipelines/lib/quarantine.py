@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib import ledger
 from pipelines.lib.snapshots import Snapshot, list_snapshots
+from pipelines.warehouse import ledger
 
 MARKERS = "quarantine"  # the folder of state files, beside a dataset's snapshot folders
 LOG_NAME = "quarantine.jsonl"
@@ -216,12 +216,8 @@ def quarantined_ids(raw_root: Path) -> set[str]:
 
 def published_snapshot_ids(home: Path) -> set[str]:
     """The snapshots of the current publication (the last `published` ledger entry)."""
-    entries = [
-        e
-        for e in ledger.read(home / "ledger" / "publications.jsonl")
-        if e.get("status") == "published"
-    ]
-    return {s["snapshot_id"] for s in entries[-1].get("snapshots", [])} if entries else set()
+    last = ledger.last_published(home / "ledger" / "publications.jsonl")
+    return {s["snapshot_id"] for s in last.get("snapshots", [])} if last else set()
 
 
 def apply_raw_gate(result, raw_root: Path, warehouse_db: Path, reg, run_id: str | None = None):
@@ -229,7 +225,8 @@ def apply_raw_gate(result, raw_root: Path, warehouse_db: Path, reg, run_id: str 
     error expectation, take it out of the build warehouse and make its last accepted vintage
     current again; lift the quarantine of a re-offered vintage that passed. Returns
     (quarantined, released)."""
-    from pipelines.lib.warehouse import connect, unload_vintage
+    from pipelines.sources.raw_tables import unload_vintage
+    from pipelines.warehouse.connect import connect
 
     errors: dict[str, list[str]] = {}
     for outcome in result.failures("error"):

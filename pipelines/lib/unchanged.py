@@ -56,7 +56,7 @@ def check_after_ingest(where: Paths, fingerprint: str) -> tuple[Unchanged | None
 
 
 def _last_publication(where: Paths) -> tuple[dict | None, str]:
-    from pipelines.lib import ledger
+    from pipelines.warehouse import ledger
 
     entries = ledger.read(where.ledger)
     if not entries or entries[-1].get("status") != "published":
@@ -75,8 +75,8 @@ def _state_differs(where: Paths, last: dict, fingerprint: str) -> str | None:
 
 
 def _sources_differ(spec, where: Paths, last: dict) -> str | None:
-    from pipelines.registry import load_registry
     from pipelines.lib.sources import SourceError, find_in_folder
+    from pipelines.registry import load_registry
     from pipelines.settings import SAMPLE_DIR
 
     published = {s["dataset"]: s for s in last.get("snapshots", [])}

@@ -179,8 +179,8 @@ def wrong_live_answer() -> bytes:
     """What a changed Eurostat dataset could answer: lfst_r_lfu3rt without isced11 and unit
     (only the codes the client asks for, so the download itself is accepted)."""
     from pipelines.lib.eurostat.api import dataset_query
-    from pipelines.registry import load_registry
     from pipelines.parsing import parse_file
+    from pipelines.registry import load_registry
 
     query = dataset_query(load_registry(), WRONG)
     frame = parse_file(SAMPLE_EUROSTAT / f"SAMPLE_{WRONG}.tsv").frame

@@ -48,8 +48,8 @@ def store_past_deliveries(raw_root) -> None:
     """A June vintage of every spreadsheet delivery: the sample rows, as a producer's file."""
     from pipelines.lib.intake.ingest import check_file
     from pipelines.lib.intake.locate import SAMPLE_FOLDER
-    from pipelines.registry.templates import csv_text
     from pipelines.registry import load_registry
+    from pipelines.registry.templates import csv_text
 
     for code, delivery in load_registry().deliveries.items():
         (path,) = SAMPLE_FOLDER.glob(f"SAMPLE_{code}.*")

@@ -11,11 +11,11 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines.lib import ledger
 from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
 from pipelines.lib.sources import SourceSpec
 from pipelines.lib.unchanged import check
 from pipelines.settings import REPO_ROOT, paths
+from pipelines.warehouse import ledger
 from tests.conftest import copy_sample, monitor_cmd
 
 

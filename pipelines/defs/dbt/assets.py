@@ -68,7 +68,7 @@ def _record_tests(target, where, run_id: str) -> None:
     from pipelines.lib.gate.dbt_tests import failed_build_gate, record_build
     from pipelines.lib.gate.run import fingerprint, mart_tables
     from pipelines.lib.publication import save_gate_record
-    from pipelines.lib.warehouse import connect
+    from pipelines.warehouse.connect import connect
 
     results = target / "run_results.json"
     if not results.is_file():

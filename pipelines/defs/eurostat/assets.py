@@ -106,7 +106,8 @@ def build_defs() -> dg.Definitions:
         pool="warehouse",
     )
     def raw_views(context: dg.AssetExecutionContext):
-        from pipelines.lib.warehouse import connect, refresh_raw_views
+        from pipelines.sources.raw_tables import refresh_raw_views
+        from pipelines.warehouse.connect import connect
 
         with connect(paths().warehouse_db) as con:
             counts = refresh_raw_views(con, [(SOURCE, c) for c in codes])

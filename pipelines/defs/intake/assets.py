@@ -5,10 +5,10 @@ import dagster as dg
 
 from pipelines.defs.resources import SourceResource
 from pipelines.defs.specs import raw_view_spec
-from pipelines.lib import ledger
 from pipelines.lib.intake import DeliveryError
 from pipelines.registry import load_registry
 from pipelines.settings import paths
+from pipelines.warehouse import ledger
 
 
 def delivery_key(delivery) -> dg.AssetKey:
@@ -78,7 +78,7 @@ def build_defs() -> dg.Definitions:
     )
     def delivery_views(context: dg.AssetExecutionContext):
         from pipelines.lib.intake.load import refresh_delivery_views
-        from pipelines.lib.warehouse import connect
+        from pipelines.warehouse.connect import connect
 
         with connect(paths().warehouse_db) as con:
             counts = refresh_delivery_views(con, deliveries)

@@ -27,7 +27,7 @@ AGGREGATES_KEY = dg.AssetKey(["raw", "microdata__lfs_aggregates"])
 )
 def lfs_aggregates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from pipelines.lib.microdata.source import configured_file, load_aggregates
-    from pipelines.lib.warehouse import connect
+    from pipelines.warehouse.connect import connect
 
     path = configured_file()
     if path is None:

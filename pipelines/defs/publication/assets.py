@@ -3,8 +3,8 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
-from pipelines.lib import ledger
 from pipelines.settings import paths
+from pipelines.warehouse import ledger
 
 PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
 

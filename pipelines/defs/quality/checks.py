@@ -16,12 +16,12 @@ import json
 
 import dagster as dg
 
-from pipelines.lib import ledger
 from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
 from pipelines.lib.gate.suites import build_suites
 from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.registry import load_registry
 from pipelines.settings import paths
+from pipelines.warehouse import ledger
 
 DBT_CHECK = "gate_dbt_tests"
 
@@ -69,8 +69,8 @@ def _dbt_tests(context, where, run_id: str):
     """The dbt data tests on the marts as they are: this run's build results, else `dbt test`."""
     from pipelines.lib.gate.dbt_tests import DataTests
     from pipelines.lib.gate.run import fingerprint, mart_tables
-    from pipelines.lib.warehouse import connect
     from pipelines.settings import export_env
+    from pipelines.warehouse.connect import connect
 
     export_env()  # dbt (a subprocess) must see this warehouse
     with connect(where.warehouse_db, read_only=True) as con:

@@ -23,7 +23,7 @@ from pipelines.settings import config, paths
 )
 def registry_tables(context: dg.AssetExecutionContext):
     from pipelines.registry.tables import registry_frames  # Polars, DuckDB: at run time
-    from pipelines.lib.warehouse import connect, write_frames
+    from pipelines.warehouse.connect import connect, write_frames
 
     reg = load_registry()
     frames = registry_frames(reg, config())

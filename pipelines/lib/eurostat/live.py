@@ -21,10 +21,10 @@ from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient
 from pipelines.lib.eurostat.release import SOURCE, ReleaseInfo, probe_release, save_release_state
 from pipelines.lib.eurostat.settings import ApiSettings
 from pipelines.lib.quarantine import is_quarantined
-from pipelines.registry import Registry, load_registry
 from pipelines.lib.snapshots import Snapshot, list_snapshots, store_snapshot
 from pipelines.lib.sources import Acquired, SourceError, keep_last_accepted
 from pipelines.parsing import ParsedDataset, ParseError, parse_bytes
+from pipelines.registry import Registry, load_registry
 
 
 def live_fetcher(

@@ -24,8 +24,8 @@ from pipelines.lib.gate.suites import (
     with_finite_checks,
 )
 from pipelines.registry import Registry
-from pipelines.lib.warehouse import connect
 from pipelines.settings import config
+from pipelines.warehouse.connect import connect
 
 if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a gate runs, not at load
     import pandas as pd

@@ -22,13 +22,13 @@ from pipelines.lib.intake.safety import (
     size_problems,
     workbook_problems,
 )
-from pipelines.registry.deliveries import Delivery
 from pipelines.lib.intake.validate import validate
 from pipelines.lib.quarantine import last_accepted, quarantine, skipped_note
 from pipelines.lib.snapshots import Snapshot, SnapshotError, store_snapshot
 from pipelines.lib.sources import SourceSpec, acquire
-from pipelines.lib.warehouse import connect
+from pipelines.registry.deliveries import Delivery
 from pipelines.settings import Paths
+from pipelines.warehouse.connect import connect
 
 
 @dataclass

@@ -8,15 +8,23 @@ raw.delivery_snapshots            view: the vintages of every delivery
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from pipelines.registry.deliveries import Delivery
 from pipelines.lib.snapshots import Snapshot
-from pipelines.lib.warehouse import raw_table, vintages_table
+from pipelines.registry.deliveries import Delivery
+from pipelines.sources.raw_tables import (
+    add_vintage,
+    create_vintages,
+    loaded_count,
+    make_current,
+    missing_tables,
+    raw_table,
+    vintages_table,
+)
+from pipelines.warehouse.connect import transaction
 
 SQL_TYPES = {
     "string": "varchar",
@@ -47,15 +55,12 @@ def load_delivery(
 ) -> bool:
     """Load one vintage and mark it current, in one transaction; False when it was loaded
     before (only the current marker moves)."""
-    rows, vint = (
-        raw_table(delivery.source, delivery.code),
-        vintages_table(delivery.source, delivery.code),
-    )
+    source, code = delivery.source, delivery.code
+    rows = raw_table(source, code)
     columns = ", ".join(f'"{c["name"]}" {SQL_TYPES[c["type"]]}' for c in delivery.columns)
     meta = snapshot.meta
-    con.execute("begin transaction")
-    try:
-        con.execute("create schema if not exists raw")
+    with transaction(con):
+        create_vintages(con, source, code)
         con.execute(
             f"create table if not exists {rows} (snapshot_id varchar, row_number bigint, {columns})"
         )
@@ -65,17 +70,7 @@ def load_delivery(
                 con.execute(
                     f'alter table {rows} add column "{col["name"]}" {SQL_TYPES[col["type"]]}'
                 )
-        con.execute(
-            f"""create table if not exists {vint} (
-                snapshot_id varchar primary key, source varchar, dataset varchar, mode varchar,
-                is_sample boolean, origin varchar, file varchar, retrieved_at timestamptz,
-                sha256 varchar, bytes bigint, format varchar, last_update timestamp,
-                observations bigint, loaded_at timestamptz, is_current boolean)"""
-        )
-        known = con.execute(
-            f"select count(*) from {vint} where snapshot_id = ?", [meta["snapshot_id"]]
-        )
-        is_new = known.fetchall()[0][0] == 0
+        is_new = loaded_count(con, source, code, meta["snapshot_id"]) is None
         if is_new:
             con.register("incoming", frame.to_arrow())
             names = ", ".join(f'"{c}"' for c in frame.columns)
@@ -84,20 +79,11 @@ def load_delivery(
                 [meta["snapshot_id"]],
             )
             con.unregister("incoming")
-            con.execute(
-                f"insert into {vint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, false)",
-                [
-                    meta["snapshot_id"], delivery.source, delivery.code, meta["mode"],
-                    meta["is_sample"], meta["origin"], meta["file"], meta["retrieved_at"],
-                    meta["sha256"], meta["bytes"], meta["file"].rsplit(".", 1)[-1].lower(),
-                    frame.height, datetime.now(UTC),
-                ],
-            )  # fmt: skip
-        con.execute(f"update {vint} set is_current = (snapshot_id = ?)", [meta["snapshot_id"]])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+            extension = meta["file"].rsplit(".", 1)[-1].lower()
+            add_vintage(
+                con, source, code, meta, format=extension, last_update=None, count=frame.height
+            )
+        make_current(con, source, code, meta["snapshot_id"])
     return is_new
 
 
@@ -128,15 +114,7 @@ def refresh_delivery_views(
 ) -> dict[str, int]:
     """(Re)create raw.delivery_observations and raw.delivery_snapshots; current rows per
     delivery. A delivery never loaded is an error (its ingest must run first)."""
-    existing = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()
-    }
-    missing = [
-        f"{d.source}__{d.code}" for d in deliveries if f"{d.source}__{d.code}" not in existing
-    ]
+    missing = missing_tables(con, [f"{d.source}__{d.code}" for d in deliveries])
     if missing:
         raise RuntimeError(f"raw delivery tables missing (ingest them first): {', '.join(missing)}")
     empty_obs = (

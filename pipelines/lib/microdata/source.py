@@ -73,6 +73,7 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
     import polars as pl
 
     from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
+    from pipelines.warehouse.connect import transaction
 
     con.execute("create schema if not exists raw")
     if path is None:
@@ -87,16 +88,11 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
         is_synthetic=pl.lit(synthetic),
         computed_at=pl.lit(datetime.now(UTC)),
     )
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"create or replace table {TABLE} ({COLUMNS})")
         con.register("incoming", frame.to_arrow())
         con.execute(f"insert into {TABLE} by name select * from incoming")
         con.unregister("incoming")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     methods = frame["variance_method"].unique().to_list()
     return Loaded(
         path=path,

@@ -1,8 +1,11 @@
-"""The publication ledger: one JSON line per publication attempt, published or refused.
+"""The ledgers: JSON-lines files beside the warehouse (`$MONITOR_HOME/ledger/`), appended with
+fsync, read skipping a torn last line.
 
-It lives beside the warehouse (`$MONITOR_HOME/ledger/publications.jsonl`) because a refused
-attempt must not touch the published file; each publication copies the whole ledger into its
-`publication_log` table.
+`publications.jsonl` holds one line per publication attempt, published or refused, written by
+`pipelines.publish.attempt` only; it lives beside the warehouse because a refused attempt must
+not touch the published file, and each publication copies it whole into its `publication_log`
+table. `quarantine.jsonl` records every change of a snapshot's quarantine
+(`pipelines.sources.quarantine`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ def read(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError:
             continue
     return entries
+
+
+def last_published(path: Path) -> dict[str, Any] | None:
+    """The last `published` entry of the publication ledger (None: nothing was published)."""
+    entries = [e for e in read(path) if e.get("status") == "published"]
+    return entries[-1] if entries else None
 
 
 @cache
