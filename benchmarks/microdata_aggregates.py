@@ -1,6 +1,6 @@
 """Microdata: a synthetic LFS-like file of 10 million person-quarter rows -> every cell (2
 indicators x 5 years x Flanders and 5 provinces x 16 categories) with PSU-linearised standard
-errors and disclosure control, in DuckDB (pipelines.lib.microdata), against a pandas groupby
+errors and disclosure control, in DuckDB (pipelines.sources.microdata), against a pandas groupby
 implementation of the same cells on the same file in the same run. Each in its own
 subprocess (peak memory per step). Goals: <= 10 s, and >= 5x faster than pandas."""
 
@@ -24,7 +24,7 @@ def synthetic_file(session: Session, rows: int) -> tuple[Path, Run | None]:
     cmd = [
         sys.executable,
         "-m",
-        "pipelines.lib.microdata.synthetic",
+        "pipelines.sources.microdata.synthetic",
         "--rows",
         str(rows),
         "--out",
@@ -108,8 +108,8 @@ def _same_cells(ours: Path, pandas: Path) -> str:
 
 
 def _ours(path: str, out: str) -> None:
-    from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
     from pipelines.settings import config
+    from pipelines.sources.microdata.aggregate import Thresholds, aggregate_file
 
     cells = aggregate_file(Path(path), Thresholds.from_config(config()))
     cells.write_parquet(out)

@@ -7,8 +7,8 @@ import sys
 
 
 def run(args) -> int:
-    from pipelines.lib.quarantine import QuarantineError, drop, list_quarantined, log_path
     from pipelines.settings import paths
+    from pipelines.sources.quarantine import QuarantineError, drop, list_quarantined, log_path
 
     raw = paths().raw
     if args.action == "list":

@@ -7,13 +7,13 @@ import sys
 import time
 from contextlib import redirect_stdout
 
-from pipelines.lib.sources import SourceError, SourceSpec
+from pipelines.sources.files import SourceError, SourceSpec
 from pipelines.warehouse.instance import prepare_instance
 
 
 def clean_leftovers(where) -> list[str]:
     """Remove half-written files a killed run may have left (never a finished file)."""
-    from pipelines.lib.snapshots import clean_incoming
+    from pipelines.sources.store import clean_incoming
 
     notes = []
     removed = clean_incoming(where.raw)

@@ -78,7 +78,7 @@ def run(args) -> int:
 
 def _print_quarantine(where) -> None:
     from pipelines.cli.quarantine import print_list
-    from pipelines.lib.quarantine import list_quarantined
+    from pipelines.sources.quarantine import list_quarantined
 
     print(print_list(list_quarantined(where.raw)), end="")
 

@@ -135,7 +135,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
 
 def _quarantine(where, run_id: str) -> list[str]:
     """Snapshots this run set aside, and how many stay set aside (pipelines/lib/quarantine.py)."""
-    from pipelines.lib.quarantine import list_quarantined
+    from pipelines.sources.quarantine import list_quarantined
 
     entries = list_quarantined(where.raw)
     if not entries:

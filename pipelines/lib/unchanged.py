@@ -75,9 +75,9 @@ def _state_differs(where: Paths, last: dict, fingerprint: str) -> str | None:
 
 
 def _sources_differ(spec, where: Paths, last: dict) -> str | None:
-    from pipelines.lib.sources import SourceError, find_in_folder
     from pipelines.registry import load_registry
     from pipelines.settings import SAMPLE_DIR
+    from pipelines.sources.files import SourceError, find_in_folder
 
     published = {s["dataset"]: s for s in last.get("snapshots", [])}
     reg = load_registry()
@@ -101,9 +101,9 @@ def _sources_differ(spec, where: Paths, last: dict) -> str | None:
 
 
 def _deliveries_differ(spec, deliveries: dict, published: dict) -> str | None:
-    """Each spreadsheet delivery is found where its ingest would look (pipelines.lib.intake)."""
-    from pipelines.lib.intake.locate import find, folders
-    from pipelines.lib.intake.problems import DeliveryError
+    """Each spreadsheet delivery is found where its ingest would look (pipelines.sources.intake)."""
+    from pipelines.sources.intake.locate import find, folders
+    from pipelines.sources.intake.problems import DeliveryError
 
     for code in deliveries:
         try:

@@ -24,6 +24,7 @@ from pipelines.warehouse.connect import transaction
 
 if TYPE_CHECKING:
     import polars as pl
+
     from pipelines.sources.store import Snapshot
 
 VINTAGE_COLUMNS = """snapshot_id varchar primary key, source varchar, dataset varchar,

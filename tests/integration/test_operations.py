@@ -113,7 +113,7 @@ def test_status_lists_runs_and_names_what_failed(published_home, tmp_path):
 
 
 def test_intake_sensor_refreshes_only_a_new_or_changed_delivery(tmp_path, monkeypatch):
-    from pipelines.lib.intake.locate import SAMPLE_FOLDER
+    from pipelines.sources.intake.locate import SAMPLE_FOLDER
 
     monkeypatch.setenv("MONITOR_INTAKE_DIR", str(tmp_path / "intake"))
     (tmp_path / "intake").mkdir()

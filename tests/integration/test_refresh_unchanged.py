@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
-from pipelines.lib.sources import SourceSpec
 from pipelines.lib.unchanged import check
 from pipelines.settings import REPO_ROOT, paths
+from pipelines.sources.files import SourceSpec
 from pipelines.warehouse import ledger
 from tests.conftest import copy_sample, monitor_cmd
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import pipelines.lib.snapshots as snapshots
+import pipelines.sources.store as snapshots
 from tests.conftest import copy_sample, monitor_cmd
 from tests.reliability.helpers import sha
 

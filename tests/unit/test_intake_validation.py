@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.intake import DeliveryError
-from pipelines.lib.intake.ingest import check_bytes, check_file
-from pipelines.lib.intake.locate import find
-from pipelines.lib.intake.safety import name_problems
 from pipelines.registry.deliveries import load_deliveries
 from pipelines.registry.templates import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
+from pipelines.sources.intake import DeliveryError
+from pipelines.sources.intake.locate import find
+from pipelines.sources.intake.safety import name_problems
+from pipelines.sources.intake.source import check_bytes, check_file
 
 DELIVERIES = load_deliveries(REPO_ROOT / "registry")
 TRAINING = DELIVERIES["training_instruments"]

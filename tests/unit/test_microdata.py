@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
-from pipelines.lib.microdata.schema import MicrodataError
 from pipelines.settings import config
+from pipelines.sources.microdata.aggregate import Thresholds, aggregate_file
+from pipelines.sources.microdata.schema import MicrodataError
 
 HEADER = [
     "person_id",

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from pipelines.lib import quarantine
-from pipelines.lib.eurostat.http import HttpClient
-from pipelines.lib.eurostat.live import fetch_live
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.snapshots import store_snapshot
-from pipelines.lib.sources import SourceError, SourceSpec, acquire
+from pipelines.sources import quarantine
+from pipelines.sources.eurostat.client.http import HttpClient
+from pipelines.sources.eurostat.client.live import fetch_live
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.files import SourceError, SourceSpec, acquire
+from pipelines.sources.store import store_snapshot
 from pipelines.warehouse import ledger
 from tests.support.fake_eurostat import FakeEurostat
 
@@ -184,7 +184,7 @@ def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(
     from types import SimpleNamespace
 
     from pipelines.lib.gate.outcome import GateResult, Outcome
-    from pipelines.parsing import parse_stream
+    from pipelines.sources.eurostat.parsing import parse_stream
     from pipelines.sources.raw_tables import load_observations
     from pipelines.warehouse.connect import connect
 

@@ -41,16 +41,17 @@ def build_dataset_asset(code: str, entry: dict) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
-        from pipelines.lib.ingest import ingest_dataset  # parsers and DuckDB: at run time
+        from pipelines.sources.eurostat import SOURCE as EUROSTAT  # parsers, DuckDB: at run time
+        from pipelines.sources.ingest import ingest
 
-        outcome = ingest_dataset(
+        dataset = next(d for d in EUROSTAT.datasets(load_registry()) if d.code == code)
+        outcome = ingest(
+            EUROSTAT,
             source.parsed(),
-            SOURCE,
-            code,
-            entry,
+            dataset,
             paths().ensure(),
-            log=context.log.info,
             run_id=context.run.run_id,
+            log=context.log.info,
         )
         for warning in outcome.warnings:
             context.log.warning(f"{code}: {warning}")

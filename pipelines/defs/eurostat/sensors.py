@@ -1,5 +1,5 @@
 """A sensor that starts a live refresh when Eurostat has published a new release of any
-registry dataset (pipelines.lib.eurostat.check_release per dataset). Off by default: turn it
+registry dataset (pipelines.sources.eurostat.client.check_release per dataset). Off by default: turn it
 on in the Dagster UI where the API is reachable."""
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
         description="Runs `refresh` with source live when a dataset changed at Eurostat.",
     )
     def eurostat_release_sensor(context: dg.SensorEvaluationContext):
-        from pipelines.lib.eurostat import FetchError, check_release  # HTTP and parsers: here
+        from pipelines.sources.eurostat.client import (  # HTTP and parsers: here
+            FetchError,
+            check_release,
+        )
 
         changed, failed = {}, []
         for code in codes:

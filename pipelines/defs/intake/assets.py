@@ -5,9 +5,9 @@ import dagster as dg
 
 from pipelines.defs.resources import SourceResource
 from pipelines.defs.specs import raw_view_spec
-from pipelines.lib.intake import DeliveryError
 from pipelines.registry import load_registry
 from pipelines.settings import paths
+from pipelines.sources.intake import DeliveryError
 from pipelines.warehouse import ledger
 
 
@@ -28,7 +28,7 @@ def build_delivery_asset(delivery) -> dg.AssetsDefinition:
         pool="warehouse",
     )
     def _ingest(context: dg.AssetExecutionContext, source: SourceResource) -> dg.MaterializeResult:
-        from pipelines.lib.intake.ingest import ingest_delivery  # Polars, DuckDB: at run time
+        from pipelines.sources.intake.source import ingest_delivery  # Polars, DuckDB: at run time
 
         where = paths().ensure()
         try:
@@ -77,7 +77,7 @@ def build_defs() -> dg.Definitions:
         pool="warehouse",
     )
     def delivery_views(context: dg.AssetExecutionContext):
-        from pipelines.lib.intake.load import refresh_delivery_views
+        from pipelines.sources.intake.load import refresh_delivery_views
         from pipelines.warehouse.connect import connect
 
         with connect(paths().warehouse_db) as con:

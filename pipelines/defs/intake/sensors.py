@@ -8,7 +8,7 @@ import json
 
 import dagster as dg
 
-from pipelines.lib.intake.locate import intake_folder
+from pipelines.sources.intake.locate import intake_folder
 
 
 def folder_state(codes: list[str]) -> dict[str, str]:

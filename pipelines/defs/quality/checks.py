@@ -18,9 +18,9 @@ import dagster as dg
 
 from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
 from pipelines.lib.gate.suites import build_suites
-from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.registry import load_registry
 from pipelines.settings import paths
+from pipelines.sources.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.warehouse import ledger
 
 DBT_CHECK = "gate_dbt_tests"

@@ -15,22 +15,28 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.lib.eurostat.api import Query, dataset_query, describe_query
-from pipelines.lib.eurostat.download import Download, download
-from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient
-from pipelines.lib.eurostat.release import SOURCE, ReleaseInfo, probe_release, save_release_state
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.quarantine import is_quarantined
-from pipelines.lib.snapshots import Snapshot, list_snapshots, store_snapshot
-from pipelines.lib.sources import Acquired, SourceError, keep_last_accepted
-from pipelines.parsing import ParsedDataset, ParseError, parse_bytes
 from pipelines.registry import Registry, load_registry
+from pipelines.sources.base import Acquired, SourceError
+from pipelines.sources.eurostat.client.api import Query, dataset_query, describe_query
+from pipelines.sources.eurostat.client.download import Download, download
+from pipelines.sources.eurostat.client.http import Deadline, FetchError, HttpClient
+from pipelines.sources.eurostat.client.release import (
+    SOURCE,
+    ReleaseInfo,
+    probe_release,
+    save_release_state,
+)
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.eurostat.parsing import ParsedDataset, ParseError, parse_bytes
+from pipelines.sources.files import keep_last_accepted
+from pipelines.sources.quarantine import is_quarantined
+from pipelines.sources.store import Snapshot, list_snapshots, store_snapshot
 
 
 def live_fetcher(
     registry: Registry | None = None, log: Callable[[str], None] | None = None
 ) -> Callable[[str, Path], Acquired]:
-    """The `live_fetch` hook of pipelines.lib.sources.acquire."""
+    """The live fetch of the Eurostat source (pipelines.sources.eurostat.source)."""
     settings = ApiSettings.load()
     client = HttpClient(settings, log)
 

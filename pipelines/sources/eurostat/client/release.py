@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.lib.eurostat.api import (
+from pipelines.sources.eurostat.client.api import (
     Query,
     describe_query,
     jsonstat_has_no_data,
     statistics_url,
 )
-from pipelines.lib.eurostat.http import Deadline, FetchError, HttpClient, redact
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.snapshots import dataset_folder
+from pipelines.sources.eurostat.client.http import Deadline, FetchError, HttpClient, redact
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.store import dataset_folder
 
 SOURCE = "eurostat"
 STATE_FILE = "release.json"
@@ -108,9 +108,9 @@ def probe_release(
 
 def check_release(dataset: str, raw_root: Path | None = None, log=None) -> ReleaseInfo:
     """Has `dataset` changed at Eurostat since its last live snapshot? (for sensors)."""
-    from pipelines.lib.eurostat.api import dataset_query
     from pipelines.registry import load_registry
     from pipelines.settings import paths
+    from pipelines.sources.eurostat.client.api import dataset_query
 
     settings = ApiSettings.load()
     query = dataset_query(load_registry(), dataset)

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from pipelines.parsing.observations import ParseError
+from pipelines.sources.eurostat.parsing.observations import ParseError
 
 GZIP_MAGIC = b"\x1f\x8b"
 

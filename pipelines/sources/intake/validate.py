@@ -8,9 +8,9 @@ import math
 import re
 from typing import Any
 
-from pipelines.lib.intake.problems import Problem
-from pipelines.lib.intake.read import Table
 from pipelines.registry.deliveries import SAMPLE_LABELS, Delivery
+from pipelines.sources.intake.problems import Problem
+from pipelines.sources.intake.read import Table
 
 INTEGER = re.compile(r"^[+-]?\d+$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

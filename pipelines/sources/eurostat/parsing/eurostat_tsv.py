@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 import polars as pl
 
-from pipelines.parsing.observations import (
+from pipelines.sources.eurostat.parsing.observations import (
     CONF_STATUS_MEANINGS,
     KNOWN_FLAGS,
     NO_DATA,
@@ -31,7 +31,7 @@ from pipelines.parsing.observations import (
     finish,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import TextStream, check_utf8, first_line
+from pipelines.sources.eurostat.parsing.rawbytes import TextStream, check_utf8, first_line
 
 _NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 #: the end of a cell that holds a confidentiality status: `@` and the code (`: p@C`)
@@ -295,7 +295,7 @@ _NON_BLANK = bytes(range(33, 256))
 _RESERVED = {"time", "value", "flags", "conf_status"}
 #: How the fast path reads the flags (`b`, `ep`, ...): as a number per distinct text, from
 #: which the flags column is made once, in the order of the observations.
-_FLAG_TEXTS = pl.Categorical(pl.Categories("pipelines.parsing.eurostat_tsv.flags"))
+_FLAG_TEXTS = pl.Categorical(pl.Categories("pipelines.sources.eurostat.parsing.eurostat_tsv.flags"))
 
 
 def _parse_regular(data: bytes, dims: list[str], periods: list[str]) -> pl.DataFrame | None:

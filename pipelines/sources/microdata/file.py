@@ -72,7 +72,7 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
     """Compute the cells of `path` (None: none) and replace the aggregates table with them."""
     import polars as pl
 
-    from pipelines.lib.microdata.aggregate import Thresholds, aggregate_file
+    from pipelines.sources.microdata.aggregate import Thresholds, aggregate_file
     from pipelines.warehouse.connect import transaction
 
     con.execute("create schema if not exists raw")

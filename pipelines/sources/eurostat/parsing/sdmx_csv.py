@@ -14,7 +14,7 @@ from datetime import datetime
 
 import polars as pl
 
-from pipelines.parsing.observations import (
+from pipelines.sources.eurostat.parsing.observations import (
     NO_DATA,
     ParsedDataset,
     ParseError,
@@ -23,7 +23,7 @@ from pipelines.parsing.observations import (
     finish,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import check_utf8, first_line
+from pipelines.sources.eurostat.parsing.rawbytes import check_utf8, first_line
 
 _META_COLUMNS = {"DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION", "LAST UPDATE"}
 _OBS_COLUMNS = {"TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"}

@@ -11,10 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.lib.intake.problems import DeliveryError, Problem
-from pipelines.lib.intake.safety import name_problems
-from pipelines.lib.sources import SourceSpec
 from pipelines.settings import SAMPLE_DIR, config, paths
+from pipelines.sources.files import SourceSpec
+from pipelines.sources.intake.problems import DeliveryError, Problem
+from pipelines.sources.intake.safety import name_problems
 
 SAMPLE_FOLDER = SAMPLE_DIR / "intake"
 

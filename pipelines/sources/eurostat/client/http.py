@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
-from pipelines.lib.eurostat.settings import ApiSettings
+from pipelines.sources.eurostat.client.settings import ApiSettings
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECTS = {301, 302, 303, 307, 308}

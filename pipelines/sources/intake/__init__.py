@@ -5,7 +5,7 @@ checked for safety, validated cell by cell, snapshotted and loaded into the raw 
     -> snapshot -> load raw."<source>__<code>" (+ __vintages) -> raw.delivery_* views
 """
 
-from pipelines.lib.intake.problems import DeliveryError, Problem
 from pipelines.registry.deliveries import Delivery, load_deliveries
+from pipelines.sources.intake.problems import DeliveryError, Problem
 
 __all__ = ["Delivery", "DeliveryError", "Problem", "load_deliveries"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.parsing import data_explorer_csv, eurostat_tsv, jsonstat, sdmx_csv
-from pipelines.parsing.observations import (
+from pipelines.sources.eurostat.parsing import data_explorer_csv, eurostat_tsv, jsonstat, sdmx_csv
+from pipelines.sources.eurostat.parsing.observations import (
     CONF_STATUS_MEANINGS,
     CONFIDENTIAL_CODES,
     FLAG_MEANINGS,
@@ -25,7 +25,8 @@ from pipelines.parsing.observations import (
     ParseError,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import TextStream, first_line, require_content
+from pipelines.sources.eurostat.parsing.rawbytes import TextStream, first_line, require_content
+from pipelines.sources.files import code_from_name
 
 __all__ = [
     "CONFIDENTIAL_CODES",
@@ -43,8 +44,6 @@ __all__ = [
     "parse_file",
     "parse_stream",
 ]
-
-_EXTENSIONS = (".tsv", ".csv", ".json", ".txt")
 
 
 def detect_format(data: bytes) -> str | None:
@@ -114,14 +113,6 @@ def parse_file(path: str | Path, dataset: str | None = None) -> ParsedDataset:
 
 
 def dataset_code_from_name(name: str) -> str:
-    """`SAMPLE_trng_lfse_04.tsv.gz` -> `trng_lfse_04`; `une_rt_a.sdmx.csv` -> `une_rt_a`."""
-    stem = name
-    if stem.endswith(".gz"):
-        stem = stem[:-3]
-    for ext in _EXTENSIONS:
-        if stem.endswith(ext):
-            stem = stem[: -len(ext)]
-    stem = stem.split(".", 1)[0]
-    if stem.upper().startswith("SAMPLE_"):
-        stem = stem[len("SAMPLE_") :]
-    return stem.lower()
+    """`SAMPLE_trng_lfse_04.tsv.gz` -> `trng_lfse_04`; `une_rt_a.sdmx.csv` -> `une_rt_a` (the
+    rule of every source: pipelines.sources.files)."""
+    return code_from_name(name)

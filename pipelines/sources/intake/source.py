@@ -11,23 +11,24 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.lib.intake.load import load_delivery, rows_frame
-from pipelines.lib.intake.locate import Found, find, folders
-from pipelines.lib.intake.problems import DeliveryError, Problem
-from pipelines.lib.intake.read import read_table
-from pipelines.lib.intake.safety import (
+from pipelines.registry.deliveries import Delivery
+from pipelines.settings import Paths
+from pipelines.sources.base import SourceSpec
+from pipelines.sources.files import kept_as_of
+from pipelines.sources.intake.load import load_delivery, rows_frame
+from pipelines.sources.intake.locate import Found, find, folders
+from pipelines.sources.intake.problems import DeliveryError, Problem
+from pipelines.sources.intake.read import read_table
+from pipelines.sources.intake.safety import (
     Limits,
     csv_problems,
     name_problems,
     size_problems,
     workbook_problems,
 )
-from pipelines.lib.intake.validate import validate
-from pipelines.lib.quarantine import last_accepted, quarantine, skipped_note
-from pipelines.lib.snapshots import Snapshot, SnapshotError, store_snapshot
-from pipelines.lib.sources import SourceSpec, acquire
-from pipelines.registry.deliveries import Delivery
-from pipelines.settings import Paths
+from pipelines.sources.intake.validate import validate
+from pipelines.sources.quarantine import last_accepted, quarantine, skipped_note
+from pipelines.sources.store import Snapshot, SnapshotError, store_snapshot
 from pipelines.warehouse.connect import connect
 
 
@@ -103,8 +104,8 @@ def ingest_delivery(
             break
     warnings: list[str] = []
     if spec.kind == "asof":
-        acquired = acquire(spec, delivery.source, delivery.code, where.raw)
-        snap, note = acquired.snapshot, acquired.note
+        located = kept_as_of(spec, where.raw, delivery.source, delivery.code)
+        snap, note = located.kept, located.note
     elif found is not None:
         snap, created = _snapshot(delivery, found, where)
         note = "new vintage" if created else "unchanged; no new vintage"

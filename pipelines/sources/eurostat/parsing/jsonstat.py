@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipelines.parsing.observations import (
+from pipelines.sources.eurostat.parsing.observations import (
     NO_DATA,
     ParsedDataset,
     ParseError,
@@ -23,7 +23,7 @@ from pipelines.parsing.observations import (
     finish,
     normalise_period,
 )
-from pipelines.parsing.rawbytes import check_utf8, locate
+from pipelines.sources.eurostat.parsing.rawbytes import check_utf8, locate
 
 
 def looks_like(data: bytes) -> bool:

@@ -10,7 +10,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from pipelines.lib.eurostat.api import (
+from pipelines.sources.eurostat.client.api import (
     ASYNC_WAITING,
     Query,
     async_data_url,
@@ -23,7 +23,7 @@ from pipelines.lib.eurostat.api import (
     sdmx_data_url,
     sdmx_key,
 )
-from pipelines.lib.eurostat.http import (
+from pipelines.sources.eurostat.client.http import (
     Deadline,
     FetchError,
     HttpClient,
@@ -31,7 +31,7 @@ from pipelines.lib.eurostat.http import (
     Response,
     redact,
 )
-from pipelines.lib.eurostat.settings import ApiSettings
+from pipelines.sources.eurostat.client.settings import ApiSettings
 
 
 @dataclass

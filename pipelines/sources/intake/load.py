@@ -13,7 +13,6 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.lib.snapshots import Snapshot
 from pipelines.registry.deliveries import Delivery
 from pipelines.sources.raw_tables import (
     add_vintage,
@@ -24,6 +23,7 @@ from pipelines.sources.raw_tables import (
     raw_table,
     vintages_table,
 )
+from pipelines.sources.store import Snapshot
 from pipelines.warehouse.connect import transaction
 
 SQL_TYPES = {

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.lib.intake.problems import Problem
+from pipelines.sources.intake.problems import Problem
 
 
 @dataclass

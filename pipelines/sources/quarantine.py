@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib.snapshots import Snapshot, list_snapshots
+from pipelines.sources.store import Snapshot, list_snapshots
 from pipelines.warehouse import ledger
 
 MARKERS = "quarantine"  # the folder of state files, beside a dataset's snapshot folders

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.parsing.observations import (
+from pipelines.sources.eurostat.parsing.observations import (
     ParsedDataset,
     ParseError,
     check_flags,

@@ -5,7 +5,7 @@ part in 1-4 consecutive quarters (rotation) and get an ILO status from a logisti
 effects of age, sex, education, country of birth and disability. Orders of magnitude follow
 Flanders (employment rate 20-64 around 76%, unemployment around 4%); the numbers are invented.
 
-    python -m pipelines.lib.microdata.synthetic --rows 10000000 --out /tmp/SYNTHETIC_lfs.parquet
+    python -m pipelines.sources.microdata.synthetic --rows 10000000 --out /tmp/SYNTHETIC_lfs.parquet
 """
 
 from __future__ import annotations

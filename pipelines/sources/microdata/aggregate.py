@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.lib.microdata.schema import (
+from pipelines.sources.microdata.schema import (
     REGIONS,
     open_source,
     rules_for,

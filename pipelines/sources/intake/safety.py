@@ -10,8 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.lib.intake.problems import Problem
 from pipelines.settings import config
+from pipelines.sources.intake.problems import Problem
 
 ALLOWED = (".xlsx", ".csv")
 REFUSED = {
