@@ -102,7 +102,7 @@ def aggregate(path: Path) -> pd.DataFrame:
     psus = df.groupby(["year", "strata"])["psu"].nunique().rename("n_h")
     indicators = {
         "employment_rate_20_64": (df["age"].between(20, 64), df["ilo_status"] == 1),
-        "unemployment_rate_15_74": (
+        "unemployment_rate": (
             df["age"].between(15, 74) & df["ilo_status"].isin([1, 2]),
             df["ilo_status"] == 2,
         ),

@@ -84,7 +84,8 @@ PROFILES: dict[str, dict] = {
     },
     "arope_children": {"EU27_2020": (24.5, 24.0), "BE": (23.0, 18.5), "spread": 6.0},
     "arope_children_count": {"EU27_2020": (20000, 19500), "BE": (550, 450), "count": True},
-    "arop": {"EU27_2020": (16.5, 16.2), "BE": (14.6, 12.0), "BE2": (9.8, 8.0), "spread": 4.0},
+    # Flanders within the quoted "stable between 10 and 11%" (seed 002, lines ~265-275)
+    "arop": {"EU27_2020": (16.5, 16.2), "BE": (14.6, 12.0), "BE2": (10.5, 10.5), "spread": 4.0},
     "severe_deprivation": {
         "EU27_2020": (10.0, 6.4),
         "BE": (8.0, 6.0),
@@ -161,6 +162,15 @@ PROFILES: dict[str, dict] = {
     },
     "basic_digital_skills": {"EU27_2020": (54.0, 56.0), "BE": (54.2, 59.4), "spread": 12.0},
 }
+# Synthetic cells pinned to a figure quoted in the SERV documents (the same figures the sample
+# delivery statbel_poverty quotes), so that the synthetic series does not contradict them:
+# (indicator, geo, year) -> value. The whole stretch of the series up to the next or back to
+# the last series break moves with the pinned cell.
+QUOTED = {
+    # seed 002, SERV advies Duurzaamheid en armoede, lines ~265-320: "In België ligt het
+    # armoederisico op 16%" (2018)
+    ("arop", "BE", 2018): 16.0,
+}
 DEFAULT_PROFILE = {
     "EU27_2020": (50.0, 52.0),
     "BE": (50.0, 51.0),
@@ -209,15 +219,31 @@ def dataset_years(dataset: dict) -> list[int]:
     return [y for y in sorted(YEARS, reverse=True) if y >= first]
 
 
+def _generated(profile: dict, category: str, geo: str, year: int) -> float:
+    offset = profile.get("cat", {}).get(category, 0.0)
+    return headline(profile, geo, year) + offset + 0.3 * noise("cat", category, geo, year)
+
+
+def _quoted_shift(ind_id: str, category: str, geo: str, year: int, profile: dict, breaks) -> float:
+    """How far a pinned cell (QUOTED) moves its stretch of the series: 0 outside it."""
+    for (pinned_ind, pinned_geo, pinned_year), value in QUOTED.items():
+        if (pinned_ind, pinned_geo, category) != (ind_id, geo, "total"):
+            continue
+        low, high = sorted((year, pinned_year))
+        if not any(low < int(b) <= high for b in breaks):
+            return value - _generated(profile, category, geo, pinned_year)
+    return 0.0
+
+
 def series_cells(
     reg, ind: dict, category: str, geo: str, profile: dict, years: list[int]
 ) -> list[str]:
-    offset = profile.get("cat", {}).get(category, 0.0)
     lo, hi = ind["plausible_range"]
     breaks = {b["period"] for b in ind.get("series_breaks", []) if b["geo"] in ("*", geo)}
     out = []
     for year in years:
-        value = headline(profile, geo, year) + offset + 0.3 * noise("cat", category, geo, year)
+        value = _generated(profile, category, geo, year)
+        value += _quoted_shift(ind["id"], category, geo, year, profile, breaks)
         value = min(max(value, lo + 0.5), hi - 0.5)
         flags = ""
         if str(year) in breaks:

@@ -154,9 +154,15 @@ def _microdata(meta) -> str:
     if not _v(meta, "file"):
         return "no file configured (MONITOR_MICRODATA or microdata.path); no aggregates"
     label = " ** SYNTHETIC **" if _v(meta, "is_synthetic") else ""
+    rules = ", ".join(
+        f"{key.removeprefix('suppressed_')} {_v(meta, key)}"
+        for key in meta
+        if key.startswith("suppressed_")
+    )
     return (
         f"{_v(meta, 'file')}{label} -> {_v(meta, 'cells')} cells, {_v(meta, 'suppressed')} "
-        f"suppressed, {_v(meta, 'low_reliability')} low reliability ({_v(meta, 'variance_method')})"
+        f"suppressed ({rules}), {_v(meta, 'low_reliability')} low reliability "
+        f"({_v(meta, 'variance_method')})"
     )
 
 

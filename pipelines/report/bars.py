@@ -2,7 +2,8 @@
 
 The text is real page text (readable at any width, read by screen readers as a table);
 the bars are decoration (aria-hidden) beside the number they show. Used for the ranking of
-the member states, the breakdowns of an indicator and the regiekamer's budget.
+the member states, the breakdowns of an indicator and the regiekamer's budget; an interval
+table draws an estimate with its 95% interval around a zero line (the microdata gaps).
 """
 
 from __future__ import annotations
@@ -45,6 +46,49 @@ def bar_table(
     return Raw(
         f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
         f'<table class="data bars {cls}"><caption id="{cid}">{esc(caption)}</caption>'
+        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+@dataclass(frozen=True)
+class IntervalRow:
+    cells: tuple[object, ...]  # the row's text cells; the first is its header
+    value: float | None
+    low: float | None = None  # the interval, where the data carries one
+    high: float | None = None
+
+
+def interval_table(
+    caption: str, head: Sequence[str], rows: Sequence[IntervalRow], drawing_head: str
+) -> Raw:
+    """One row per estimate; the last column draws it as a dot with its interval as a
+    whisker, on one scale symmetric around zero (a dashed line) for every row."""
+    ends = [abs(v) for r in rows for v in (r.value, r.low, r.high) if v is not None]
+    top = max(ends, default=0) or 1
+    x = lambda v: 50 + v / top * 48  # noqa: E731  (percent of the cell, 1% margin each side)
+    head_html = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    head_html += f'<th scope="col" class="bar-head"><span class="visually-hidden">{esc(drawing_head)}</span></th>'
+    body = []
+    for row in rows:
+        cells = [f'<th scope="row">{esc(row.cells[0])}</th>']
+        cells += [
+            f'<td data-label="{esc(h)}">{esc(c)}</td>'
+            for h, c in zip(head[1:], row.cells[1:], strict=True)
+        ]
+        marks = ['<span class="zero"></span>']
+        if row.low is not None and row.high is not None:
+            left, right = x(min(row.low, row.high)), x(max(row.low, row.high))
+            marks.append(
+                f'<span class="whisker" style="left: {left:.1f}%; width: {right - left:.1f}%"></span>'
+            )
+        if row.value is not None:
+            marks.append(f'<span class="dot" style="left: {x(row.value):.1f}%"></span>')
+        cells.append(f'<td class="interval-cell" aria-hidden="true">{"".join(marks)}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    cid = element_id("intervals", f"{caption}|{head}")
+    return Raw(
+        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
+        f'<table class="data bars intervals"><caption id="{cid}">{esc(caption)}</caption>'
         f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 

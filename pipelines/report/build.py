@@ -55,6 +55,7 @@ def render_site(
         is_sample=bool(pub["is_sample"]),
         code_version=pub["code_version"] or "",
         db_name=db_name,
+        data_labels=tuple(sorted(data.data_labels.items())),
     )
     docs = datadocs.copy(quality_dir, routes.DATA_DOCS)
     docs_index = f"{routes.DATA_DOCS}/index.html" if docs else None

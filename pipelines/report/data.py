@@ -3,8 +3,9 @@
 The charted selections live here too, so a chart, its data table and its downloads are
 built from the same rows: `series[indicator]` (Flanders, Belgium, the EU and the
 neighbours, headline breakdown; a confidential cell without a value, with its conf_status), `gaps[indicator]` (mart_group_gaps of one geography),
-`breakdowns[indicator]` (categories and provinces of the latest year) and
-`ranking[indicator]` (the member states, Flanders and the EU in the latest benchmark year).
+`breakdowns[indicator]` (categories and provinces of the latest year),
+`ranking[indicator]` (the member states, Flanders and the EU in the latest benchmark year) and
+`microdata_gaps[indicator]` (mart_microdata_gaps for Flanders, latest year).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class ReportData:
     quality: list[Row]
     instruments: list[Row] | None
     financing: list[Row]
+    # fct_indicator_values rows per delivery label (delivered, sample, synthetic)
+    data_labels: dict[str, int]
+    microdata_gaps: dict[str, list[Row]]
 
     def indicator(self, indicator_id: str) -> Row | None:
         return next((i for i in self.indicators if i["indicator_id"] == indicator_id), None)
@@ -173,6 +177,12 @@ def _load(con: duckdb.DuckDBPyConnection) -> ReportData:
         quality=quality,
         instruments=_instruments(con),
         financing=_financing(con),
+        data_labels=dict(
+            con.execute(
+                "select data_label, count(*) from fct_indicator_values group by data_label"
+            ).fetchall()
+        ),
+        microdata_gaps=_microdata_gaps(con),
     )
 
 
@@ -181,7 +191,7 @@ def _charted_series(con, indicators: list[Row], chart_geos: list[str]) -> dict[s
         con,
         """
         select indicator_id, geo, geo_name_nl, geo_name_en, period, period_year, value, unit,
-               flags, conf_status, is_series_break, is_sample
+               flags, conf_status, is_series_break, is_sample, data_label
         from mart_indicator_series
         where breakdown = 'total' and (value is not null or is_confidential) and geo in ?
         order by indicator_id, period_year
@@ -282,6 +292,25 @@ def _breakdowns(con) -> dict[str, list[Row]]:
         union all select * from provinces
         union all select * from province_reference
         order by indicator_id, breakdown, is_reference desc, category
+        """,
+    )
+    out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        out[row["indicator_id"]].append(row)
+    return dict(out)
+
+
+def _microdata_gaps(con) -> dict[str, list[Row]]:
+    """Flanders' microdata gaps of the latest year, per indicator (empty without a file)."""
+    rows = _rows(
+        con,
+        f"""
+        select g.*
+        from mart_microdata_gaps g
+        where g.geo = '{FOCUS}'
+          and g.year = (select max(year) from mart_microdata_gaps m
+                        where m.indicator_id = g.indicator_id)
+        order by g.indicator_id, g.breakdown, g.group_category
         """,
     )
     out: dict[str, list[Row]] = defaultdict(list)

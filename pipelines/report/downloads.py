@@ -4,7 +4,10 @@ workbook, and the overview's table with its verdicts (`overview.csv`, `overview.
 Columns are codes (language-neutral) with Dutch and English labels beside them, values
 with a decimal point, flags and the confidentiality status (conf_status) as Eurostat
 publishes them (a confidential cell: no value, its status; labels in the vocabulary list
-confidentiality); every file credits the producers (dim_source) of its figures.
+confidentiality), what each figure is (data_label: delivered, quoted sample, synthetic);
+every file credits the producers (dim_source) of its figures. Gaps from microdata
+(`<id>-microdata-gaps.csv`, only when a microdata file was aggregated) carry their standard
+error, 95% interval and significance as the indicator page shows them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ SERIES_COLUMNS = [
     "conf_status_en",
     "is_series_break",
     "is_sample",
+    "data_label",
+    "data_label_nl",
+    "data_label_en",
     "dataset",
     "producer_nl",
     "producer_en",
@@ -53,11 +59,51 @@ GAPS_COLUMNS = [
     "group_flags",
     "reference_flags",
     "reliability",
+    "gap_base_year",
+    "gap_pp_base",
+    "gap_size_change",
+    "min_detectable_change_pp",
+    "trend_basis",
+    "gap_trend",
+    "gap_trend_nl",
+    "gap_trend_en",
     "is_series_break",
     "is_sample",
+    "data_label",
+    "data_label_nl",
+    "data_label_en",
     "dataset",
     "producer_nl",
     "producer_en",
+]
+MICRODATA_GAPS_COLUMNS = [
+    "indicator_id",
+    "geo",
+    "breakdown",
+    "group_category",
+    "reference_category",
+    "year",
+    "group_value",
+    "reference_value",
+    "gap_pp",
+    "gap_se",
+    "gap_ci_low",
+    "gap_ci_high",
+    "is_significant",
+    "significance_method",
+    "variance_method",
+    "reliability",
+    "gap_base_year",
+    "gap_pp_base",
+    "gap_size_change",
+    "gap_change_se",
+    "min_detectable_change_pp",
+    "trend_basis",
+    "gap_trend",
+    "gap_trend_nl",
+    "gap_trend_en",
+    "is_synthetic",
+    "source_file",
 ]
 BREAKDOWN_COLUMNS = [
     "indicator_id",
@@ -124,11 +170,29 @@ def confidentiality(data: ReportData, row: Row) -> dict[str, str | None]:
     }
 
 
+def labelled(data: ReportData, row: Row, column: str, list_name: str) -> dict[str, str | None]:
+    """`<column>_nl` and `<column>_en`: the labels of the row's code (vocabulary list
+    `list_name`), empty when the row has none."""
+    code = row.get(column)
+    return {
+        f"{column}_{lang}": data.vocab.label(list_name, code, lang) if code else None
+        for lang in ("nl", "en")
+    }
+
+
 def series_rows(
     data: ReportData, rows: Sequence[Row], credits: dict[str, str] | None = None
 ) -> list[tuple]:
     return [
-        tuple({**r, **confidentiality(data, r), **(credits or {})}.get(c) for c in SERIES_COLUMNS)
+        tuple(
+            {
+                **r,
+                **confidentiality(data, r),
+                **labelled(data, r, "data_label", "data_labels"),
+                **(credits or {}),
+            }.get(c)
+            for c in SERIES_COLUMNS
+        )
         for r in rows
     ]
 
@@ -150,6 +214,8 @@ def gap_rows(
         values = {
             **r,
             **(credits or {}),
+            **labelled(data, r, "gap_trend", "gap_trends"),
+            **labelled(data, r, "data_label", "data_labels"),
             "group_label_nl": group[0],
             "group_label_en": group[1],
             "reference_label_nl": ref[0],
@@ -157,6 +223,16 @@ def gap_rows(
         }
         out.append(tuple(values.get(c) for c in GAPS_COLUMNS))
     return out
+
+
+def microdata_gap_rows(data: ReportData, rows: Sequence[Row]) -> list[tuple]:
+    return [
+        tuple(
+            {**r, **labelled(data, r, "gap_trend", "gap_trends")}.get(c)
+            for c in MICRODATA_GAPS_COLUMNS
+        )
+        for r in rows
+    ]
 
 
 def csv_bytes(columns: Sequence[str], rows: Sequence[tuple]) -> bytes:
@@ -184,7 +260,8 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[tuple]]]) -> byte
 
 def indicator_files(data: ReportData, indicator: Row) -> dict[str, bytes]:
     """`<id>-series.csv`, `<id>-gaps.csv`, `<id>-breakdowns.csv` and `<id>.xlsx` (series,
-    gaps, breakdowns, targets, about)."""
+    gaps, breakdowns, targets, about); with microdata gaps also `<id>-microdata-gaps.csv`
+    and a sheet microdata_gaps."""
     ind = indicator["indicator_id"]
     credits = credit(data, indicator)
     series = series_rows(data, data.series.get(ind, []), credits)
@@ -232,22 +309,28 @@ def indicator_files(data: ReportData, indicator: Row) -> dict[str, bytes]:
         ),
         ("publication_id", pub["publication_id"]),
         ("published_at", pub["published_at"].isoformat()),
-        ("is_sample", "SAMPLE DATA (synthetic)" if pub["is_sample"] else "no"),
+        ("is_sample", "SAMPLE DATA (data_label says per figure)" if pub["is_sample"] else "no"),
     ]
-    return {
+    sheets = {
+        "series": (SERIES_COLUMNS, series),
+        "gaps": (GAPS_COLUMNS, gaps),
+        "breakdowns": (BREAKDOWN_COLUMNS, breakdowns),
+        "targets": (TARGET_COLUMNS, targets),
+        "about": (["field", "value"], about),
+    }
+    files = {
         routes.download(f"{ind}-series.csv"): csv_bytes(SERIES_COLUMNS, series),
         routes.download(f"{ind}-gaps.csv"): csv_bytes(GAPS_COLUMNS, gaps),
         routes.download(f"{ind}-breakdowns.csv"): csv_bytes(BREAKDOWN_COLUMNS, breakdowns),
-        routes.download(f"{ind}.xlsx"): xlsx_bytes(
-            {
-                "series": (SERIES_COLUMNS, series),
-                "gaps": (GAPS_COLUMNS, gaps),
-                "breakdowns": (BREAKDOWN_COLUMNS, breakdowns),
-                "targets": (TARGET_COLUMNS, targets),
-                "about": (["field", "value"], about),
-            }
-        ),
     }
+    micro = microdata_gap_rows(data, data.microdata_gaps.get(ind, []))
+    if micro:
+        sheets["microdata_gaps"] = (MICRODATA_GAPS_COLUMNS, micro)
+        files[routes.download(f"{ind}-microdata-gaps.csv")] = csv_bytes(
+            MICRODATA_GAPS_COLUMNS, micro
+        )
+    files[routes.download(f"{ind}.xlsx")] = xlsx_bytes(sheets)
+    return files
 
 
 def revisions_file(rows: Sequence[Row]) -> dict[str, bytes]:

@@ -28,7 +28,9 @@ UI: dict[str, dict[str, str]] = {
         "other_lang": "English",
         "published": "Publicatie van {time}",
         "sample": "SAMPLE DATA",
-        "sample_text": "Dit zijn verzonnen cijfers om het systeem te tonen. Het zijn geen officiële statistieken.",
+        "sample_text": "Dit is een demonstratie: {synthetic} cijfers zijn verzonnen (synthetisch){quoted}{delivered}. Gebruik de verzonnen cijfers niet.",
+        "sample_quoted": " en {n} cijfers zijn geciteerd uit de brondocumenten die ze vermelden (echte cijfers, maar niet door de producent aangeleverd)",
+        "sample_delivered": "; {n} cijfers zijn door de producent geleverd",
         "footer": "Gemaakt uit de gepubliceerde databank {db} (alleen lezen), publicatie {publication}, code {code}.",
         "footer_sources": "Bronnen van de cijfers op deze pagina: {producers}.",
         "footer_all_sources": "Wie welke cijfers levert, staat per indicator op de pagina Bronnen.",
@@ -51,7 +53,9 @@ UI: dict[str, dict[str, str]] = {
         "other_lang": "Nederlands",
         "published": "Publication of {time}",
         "sample": "SAMPLE DATA",
-        "sample_text": "These are made-up figures to demonstrate the system. They are not official statistics.",
+        "sample_text": "This is a demonstration: {synthetic} figures are made up (synthetic){quoted}{delivered}. Do not use the made-up figures.",
+        "sample_quoted": " and {n} figures are quoted from the source documents they cite (real figures, but not delivered by the producer)",
+        "sample_delivered": "; {n} figures were delivered by the producer",
         "footer": "Built from the published database {db} (read-only), publication {publication}, code {code}.",
         "footer_sources": "Sources of the figures on this page: {producers}.",
         "footer_all_sources": "Who delivers which figures is listed per indicator on the Sources page.",
@@ -121,3 +125,22 @@ def day(value: datetime, lang: str) -> str:
     """'3 december 2026' in Brussels."""
     local = value.astimezone(TIMEZONE) if value.tzinfo else value
     return f"{local.day} {_MONTHS[lang].split()[local.month - 1]} {local.year}"
+
+
+def sample_text(labels: dict[str, int], lang: str) -> str:
+    """The SAMPLE banner: how many published figures are made up, quoted and delivered
+    (fct_indicator_values.data_label)."""
+    count = lambda n: number(n, lang, 0)  # noqa: E731
+    quoted = ui(lang, "sample_quoted", n=count(labels["sample"])) if labels.get("sample") else ""
+    delivered = (
+        ui(lang, "sample_delivered", n=count(labels["delivered"]))
+        if labels.get("delivered")
+        else ""
+    )
+    return ui(
+        lang,
+        "sample_text",
+        synthetic=count(labels.get("synthetic", 0)),
+        quoted=quoted,
+        delivered=delivered,
+    )

@@ -111,6 +111,8 @@ class Frame:
     is_sample: bool
     code_version: str
     db_name: str
+    # published figures per delivery label (delivered, sample, synthetic), for the banner
+    data_labels: tuple[tuple[str, int], ...] = ()
 
 
 def page(
@@ -127,7 +129,7 @@ def page(
 ) -> str:
     """The full HTML document: skip link, header with the SAMPLE banner, nav, main, footer
     (`footer`: what this page's figures come from)."""
-    from pipelines.report.i18n import moment
+    from pipelines.report.i18n import moment, sample_text
 
     other = "en" if lang == "nl" else "nl"
     link = lambda to: routes.href(path, to)  # noqa: E731
@@ -135,7 +137,7 @@ def page(
     if frame.is_sample:
         banner = (
             f'<p class="sample-banner"><strong>{ui(lang, "sample")}</strong> '
-            f"<span>{esc(ui(lang, 'sample_text'))}</span></p>"
+            f"<span>{esc(sample_text(dict(frame.data_labels), lang))}</span></p>"
         )
     nav_items = "".join(
         f'<li><a href="{link(routes.page(key, lang))}"'

@@ -102,7 +102,7 @@ def test_delivery_from_intake_folder_is_a_new_vintage(published_home, tmp_path):
     con = duckdb.connect(str(home / "published" / "monitor.duckdb"), read_only=True)
     try:
         users = con.execute(
-            "select value, is_sample, snapshot_mode from fct_indicator_values "
+            "select value, is_sample, snapshot_mode, data_label from fct_indicator_values "
             "where indicator_id = 'training_leave_users'"
         ).fetchall()
         labels = con.execute(
@@ -110,7 +110,7 @@ def test_delivery_from_intake_folder_is_a_new_vintage(published_home, tmp_path):
         ).fetchall()
     finally:
         con.close()
-    assert users == [(52000.0, False, "intake")]
+    assert users == [(52000.0, False, "intake", "delivered")]
     assert labels == [("delivered", False)]
     wh = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     try:

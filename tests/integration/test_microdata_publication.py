@@ -1,8 +1,12 @@
 """The microdata path end to end: a synthetic file -> aggregates -> dbt -> gate -> published
 gaps, and nothing of the person records (columns or identifiers) in the published database
-or the warehouse. Without a file the step is harmless: empty tables, a clear summary line."""
+or the warehouse. The summary says how many cells each disclosure rule suppressed; the gaps
+say on what their significance rests, and the report shows it. Without a file the step is
+harmless: empty tables, a clear summary line."""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pytest
@@ -63,6 +67,49 @@ def test_synthetic_microdata_gaps_are_published_and_labelled(microdata_run):
         "sex",
     ]
     assert statuses.get("suppressed", 0) > 0  # 20,000 records leave small province cells
+
+
+def test_summary_counts_the_cells_each_rule_suppressed(microdata_run):
+    _, _, result = microdata_run
+    line = next(x for x in result.stdout.splitlines() if x.strip().startswith("microdata:"))
+    counts = re.search(
+        r"(\d+) suppressed \(min_respondents (\d+), attribute_0_100 (\d+), dominance (\d+), "
+        r"secondary (\d+)\)",
+        line,
+    )
+    assert counts, line
+    total, minimum, attribute, dominance, secondary = map(int, counts.groups())
+    assert minimum > 0 and secondary > 0
+    assert (
+        max(minimum, attribute, dominance) <= total <= minimum + attribute + dominance + secondary
+    )
+
+
+def test_significance_rests_on_the_design_and_the_report_says_so(microdata_run):
+    home, file, _ = microdata_run
+    con = duckdb.connect(str(home / "published" / "monitor.duckdb"), read_only=True)
+    try:
+        methods = con.execute(
+            "select distinct variance_method, significance_method from mart_microdata_gaps"
+        ).fetchall()
+        unassessed = con.execute(
+            "select count(*) from mart_microdata_gaps "
+            "where reliability <> 'suppressed' and (is_significant is null or gap_ci_low is null)"
+        ).fetchone()[0]
+        shown = con.execute(
+            "select count(*) from mart_microdata_gaps where geo = 'BE2' and year = 2023 "
+            "and indicator_id = 'employment_rate_20_64' and reliability <> 'suppressed'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert methods == [("linearised_strata_psu", "design_based")]  # the file has strata, PSUs
+    assert unassessed == 0
+    page = home / "published" / "report" / "en" / "indicator" / "employment_rate_20_64.html"
+    html = page.read_text(encoding="utf-8")
+    assert f"Gaps from microdata, Flanders 2023 (file {file.name}, SYNTHETIC" in html
+    assert shown > 0
+    assert html.count("(standard errors from the sampling design (strata and PSUs))") == shown
+    assert "95% interval" in html
 
 
 @pytest.mark.parametrize("database", ["published/monitor.duckdb", "warehouse.duckdb"])

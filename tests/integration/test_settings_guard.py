@@ -29,8 +29,8 @@ TAMPERS = {
         "assert_int_settings_has_one_row",
     ),
     "null_value": (
-        "update registry.settings set value = null where key = 'gaps.trend_threshold_pp'",
-        "not_null_int_settings_gap_trend_threshold_pp",
+        "update registry.settings set value = null where key = 'gaps.trend_years'",
+        "not_null_int_settings_gap_trend_years",
     ),
     "min_points_below_two": (
         "update registry.settings set value = 1 where key = 'progress.min_points'",

@@ -109,6 +109,13 @@ CASES: dict[str, tuple[list[str], str]] = {
         ],
         "gaps.gap_rederived",
     ),
+    "gap_trend_claimed_within_its_uncertainty": (
+        [
+            "update marts.mart_group_gaps set gap_trend = 'narrowing' "
+            "where geo = 'BE2' and gap_trend = 'no_clear_change'"
+        ],
+        "gaps.trend_rederived",
+    ),
     "change_not_latest_minus_previous": (
         [
             "update marts.mart_indicator_latest set change_since_previous = change_since_previous + 3 "
@@ -165,7 +172,14 @@ FEEDING_COLUMNS = {
         "score_level",
         "score_change",
     ],
-    "mart_group_gaps": ["group_value", "reference_value", "gap_pp", "gap_ratio"],
+    "mart_group_gaps": [
+        "group_value",
+        "reference_value",
+        "gap_pp",
+        "gap_ratio",
+        "gap_size_change",
+        "min_detectable_change_pp",
+    ],
 }
 NON_FINITE = ("'nan'::double", "'inf'::double", "'-inf'::double")
 

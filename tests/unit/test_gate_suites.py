@@ -175,3 +175,52 @@ def test_the_benchmark_class_is_re_derived_from_the_scores_and_the_cut_offs():
     ).fetchall()
     assert {geo: cls for geo, cls, _ in rows} == {r[0]: r[-1] for r in SCORE_ROWS}
     assert {err for _, _, err in rows} == {0}
+
+
+# the mart's columns the microdata query reads; the rows below are what dbt would state, then
+# a wrong but valid value per row
+MICRODATA_COLUMNS = (
+    "group_category varchar, reliability varchar, group_value double, reference_value double, "
+    "group_se double, reference_se double, gap_pp double, gap_se double, gap_ci_low double, "
+    "gap_ci_high double, is_significant boolean, gap_pp_base double, gap_size_change double, "
+    "gap_change_se double, min_detectable_change_pp double, gap_trend varchar"
+)
+# fmt: off
+MICRODATA_ROWS = [
+    # design-based: gap -10 +- 1.96 x 0.5; 2 points narrower than 5 years before, change SE 0.71
+    ("ok", "reliable", 70, 80, 0.3, 0.4, -10, 0.5, -10.979982, -9.020018, True, -12, -2, 0.707107, 2.5, "narrowing"),
+    # not assessed: no SE, no interval, no significance; the trend falls back on the MDC
+    ("records", "reliable", 70, 72, None, None, -2, None, None, None, None, -3, -1, None, 2.5, "no_clear_change"),
+    ("suppressed", "suppressed", None, 80, None, 0.4, None, None, None, None, None, None, None, None, 2.5, None),
+    # wrong: an interval of 1.5 SE, a gap within its interval called significant, a change
+    # within its uncertainty called narrowing
+    ("narrow_interval", "reliable", 70, 80, 0.3, 0.4, -10, 0.5, -10.75, -9.25, True, -12, -2, 0.707107, 2.5, "narrowing"),
+    ("not_significant", "reliable", 79.5, 80, 0.3, 0.4, -0.5, 0.5, -1.479982, 0.479982, True, None, None, None, 2.5, None),
+    ("overclaimed", "reliable", 70, 80, 0.3, 0.4, -10, 0.5, -10.979982, -9.020018, True, -11, -1, 0.707107, 2.5, "narrowing"),
+]
+# fmt: on
+
+
+def test_microdata_interval_significance_and_trend_are_re_derived():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(f"create table marts.mart_microdata_gaps ({MICRODATA_COLUMNS})")
+    for row in MICRODATA_ROWS:
+        con.execute(
+            f"insert into marts.mart_microdata_gaps values ({', '.join('?' * len(row))})", row
+        )
+    sql = (QUERIES_DIR / "mart_microdata_gaps.sql").read_text()
+    rows = con.execute(
+        f"select group_category, gap_pp_error, gap_se_error, gap_ci_low_error, "
+        f"is_significant_stated = is_significant_rederived, gap_trend_stated = gap_trend_rederived "
+        f"from ({sql})"
+    ).fetchall()
+    wrong = {
+        name
+        for name, gap, se, low, significance, trend in rows
+        if gap > 1e-6 or se > 1e-6 or low > 1e-6 or not significance or not trend
+    }
+    assert wrong == {"narrow_interval", "not_significant", "overclaimed"}
+    by_name = {r[0]: r for r in rows}
+    assert by_name["narrow_interval"][3] > 0.2 and by_name["narrow_interval"][5]
+    assert not by_name["not_significant"][4] and not by_name["overclaimed"][5]

@@ -1,6 +1,8 @@
 """Microdata aggregates: weighted estimates and standard errors against a hand computation,
-respondents counted as persons, disclosure exactly at the thresholds, clear errors for
-malformed files."""
+respondents counted as persons (also among the numerator and its complement, against a
+brute-force count), disclosure exactly at the thresholds, how significance is to be judged,
+clear errors for malformed files. (Disclosure control on a constructed file:
+test_microdata_disclosure.py.)"""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import csv
 import math
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.settings import config
-from pipelines.sources.microdata.aggregate import Thresholds, aggregate_file
+from pipelines.sources.microdata.aggregate import aggregate_file
+from pipelines.sources.microdata.disclosure import Rules
 from pipelines.sources.microdata.schema import MicrodataError
 
 HEADER = [
@@ -27,7 +31,15 @@ HEADER = [
     "region",
     "ilo_status",
 ]
-OPEN = Thresholds(min_n_publish=0, min_n_reliable=0)
+#: no disclosure rule, exact counts: the cells as computed
+OPEN = Rules(
+    min_n_publish=0,
+    min_n_attribute=0,
+    max_dominance_pct=100,
+    round_counts_to=1,
+    round_population_to=1,
+    min_n_reliable=0,
+)
 
 
 def person(pid, weight, sex="F", ilo=1, quarter=1, region="BE21", age=30, **extra) -> dict:
@@ -87,13 +99,14 @@ def test_weighted_rates_and_records_linearisation_equal_a_hand_computation(tmp_p
     assert women["standard_error"] == pytest.approx(100 * math.sqrt(variance))
     assert women["ci_low"] == pytest.approx(max(0.0, 50 - 1.959964 * 100 * math.sqrt(variance)))
     assert women["variance_method"] == "linearised_records"
+    assert women["significance_method"] == "not_assessed"  # records only: no honest test
     assert cell(cells, "sex", "M")["value"] == pytest.approx(25.0)
     total = cell(cells)
     assert total["value"] == pytest.approx(100 * 50 / 120)
     assert total["n_unweighted"] == 5
     assert total["deff_kish"] == pytest.approx(5 * (10**2 + 30**2 + 20**2 + 20**2 + 40**2) / 120**2)
     # unemployment 15-74 among the active: 40 unemployed of 90 active
-    assert cell(cells, indicator="unemployment_rate_15_74")["value"] == pytest.approx(100 * 40 / 90)
+    assert cell(cells, indicator="unemployment_rate")["value"] == pytest.approx(100 * 40 / 90)
 
 
 def test_strata_and_psu_give_the_design_based_variance(tmp_path):
@@ -116,6 +129,15 @@ def test_strata_and_psu_give_the_design_based_variance(tmp_path):
     )
     assert total["standard_error"] == pytest.approx(100 * math.sqrt(variance))
     assert total["variance_method"] == "linearised_strata_psu"
+    assert total["significance_method"] == "design_based"
+
+
+def test_records_only_significance_can_be_inflated_by_kish(tmp_path):
+    path = write_csv(tmp_path / "tiny.csv", TINY)
+    inflated = aggregate_file(path, OPEN, records_only_significance="inflate_deff_kish")
+    assert set(inflated["significance_method"]) == {"records_inflated_deff_kish"}
+    with pytest.raises(ValueError, match="records_only_significance"):
+        aggregate_file(path, OPEN, records_only_significance="hope")
 
 
 def test_respondents_are_persons_not_person_quarters(tmp_path):
@@ -131,13 +153,16 @@ def test_respondents_are_persons_not_person_quarters(tmp_path):
 
 
 def _cell_with(tmp_path: Path, n_women: int) -> dict:
-    """`n_women` women (each in two quarters) in Limburg among 300 men in Antwerp."""
-    rows = [person(p, 50, "M") for p in range(300)]
+    """`n_women` women (each in two quarters; two in three employed) in Limburg among 300 men
+    (half employed) in Antwerp."""
+    rows = [person(p, 50, "M", ilo=1 + 2 * (p % 2)) for p in range(300)]
     rows += [
-        person(1000 + p, 50, "F", region="BE22", quarter=q) for p in range(n_women) for q in (1, 2)
+        person(1000 + p, 50, "F", ilo=3 if p % 3 == 0 else 1, region="BE22", quarter=q)
+        for p in range(n_women)
+        for q in (1, 2)
     ]
     frame = aggregate_file(
-        write_csv(tmp_path / f"n{n_women}.csv", rows), Thresholds.from_config(config())
+        write_csv(tmp_path / f"n{n_women}.csv", rows), Rules.from_config(config())
     )
     return cell(frame, "sex", "F", geo="BE22")
 
@@ -146,9 +171,10 @@ def test_suppression_exactly_at_min_n_publish(tmp_path):
     limit = int(config()["disclosure"]["min_n_publish"])
     below, at = _cell_with(tmp_path, limit - 1), _cell_with(tmp_path, limit)
     assert below["status"] == "suppressed" and below["is_suppressed"]
+    assert below["suppression_rule"] == "min_respondents"
     assert below["value"] is None and below["ci_low"] is None and below["n_unweighted"] is None
-    assert at["status"] != "suppressed" and at["value"] == pytest.approx(100.0)
-    assert at["n_unweighted"] == limit
+    assert at["status"] != "suppressed" and at["value"] == pytest.approx(100 * 20 / 30)
+    assert at["n_unweighted"] == limit  # a multiple of the rounding base already
 
 
 def test_low_reliability_exactly_at_min_n_reliable(tmp_path):
@@ -157,6 +183,46 @@ def test_low_reliability_exactly_at_min_n_reliable(tmp_path):
     assert below["status"] == "low_reliability" and below["is_low_reliability"]
     assert below["value"] is not None
     assert at["status"] == "reliable" and not at["is_low_reliability"]
+
+
+def test_respondents_in_numerator_and_complement_equal_a_brute_force_count(tmp_path):
+    """The attribute rule counts persons with and without the attribute; a person whose
+    status or age band changes within the year is counted in every cell they were in."""
+    import duckdb
+
+    from pipelines.sources.microdata.aggregate import aggregate
+    from pipelines.sources.microdata.synthetic import write
+
+    path = write(tmp_path / "SYNTHETIC_count.parquet", rows=3000)
+    computed = aggregate(path, OPEN, keep_cells=True).computed
+    seen = computed.filter(pl.col("breakdown").is_in(["total", "age_band"])).select(
+        "ind", "year", "geo", "breakdown", "category", "n_unweighted", "n_numerator", "n_complement"
+    )
+    brute = dict(
+        (tuple(r[:5]), r[5:])
+        for r in duckdb.sql(
+            f"""
+            with records as (
+                select person_id, year, region as geo, ilo_status,
+                    case when age between 25 and 34 then 'Y25-34'
+                         when age between 35 and 44 then 'Y35-44' end as band
+                from '{path}' where age between 20 and 64
+            )
+            select 0, year, geo, 'total', 'total', count(distinct person_id),
+                count(distinct case when ilo_status = 1 then person_id end),
+                count(distinct case when ilo_status <> 1 then person_id end)
+            from records group by all
+            union all
+            select 0, year, 'BE2', 'age_band', band, count(distinct person_id),
+                count(distinct case when ilo_status = 1 then person_id end),
+                count(distinct case when ilo_status <> 1 then person_id end)
+            from records where band is not null group by all
+            """
+        ).fetchall()
+    )
+    ours = {tuple(r[:5]): r[5:] for r in seen.rows() if tuple(r[:5]) in brute}
+    assert len(ours) == len(brute) > 30
+    assert ours == brute
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,13 @@ EMITTED = {
     ("mart_training_instruments", "data_label"): "data_labels",
     ("mart_training_financing", "financing_group"): "financing_groups",
     ("mart_microdata_gaps", "reliability"): "reliability",
+    ("mart_microdata_gaps", "significance_method"): "significance_methods",
+    ("mart_microdata_gaps", "gap_trend"): "gap_trends",
+    ("mart_microdata_gaps", "trend_basis"): "trend_bases",
+    ("mart_group_gaps", "reliability"): "reliability",
+    ("mart_group_gaps", "gap_trend"): "gap_trends",
+    ("mart_group_gaps", "data_label"): "data_labels",
+    ("fct_indicator_values", "data_label"): "data_labels",
     ("dim_indicator", "domain"): "domains",
 }
 

@@ -31,7 +31,8 @@ input_values as (
         base.flags,
         base.conf_status,
         base.dataset,
-        base.snapshot_id
+        base.snapshot_id,
+        base.data_label
     from inputs
     inner join base
         on base.indicator_id = inputs.input_indicator
@@ -74,7 +75,13 @@ combined as (
         case
             when first_input.snapshot_id = second_input.snapshot_id then first_input.snapshot_id
             else first_input.snapshot_id || ',' || second_input.snapshot_id
-        end as input_snapshot_ids
+        end as input_snapshot_ids,
+        -- a figure derived from an invented or a quoted one is labelled as such
+        case
+            when 'synthetic' in (first_input.data_label, second_input.data_label) then 'synthetic'
+            when 'sample' in (first_input.data_label, second_input.data_label) then 'sample'
+            else 'delivered'
+        end as data_label
     from first_input
     inner join second_input using (indicator_id, output_breakdown, output_category, geo, period)
     inner join indicator_geos

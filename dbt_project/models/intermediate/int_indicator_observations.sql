@@ -3,10 +3,13 @@
 with
 
 observations as (
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status
+    -- a Eurostat file has no label per row: its snapshot's mode decides (int_indicator_values_current)
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status,
+        cast(null as varchar) as row_data_label
     from {{ ref('stg_eurostat__observations') }}
     union all
-    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status
+    select dataset, snapshot_id, dims, geo, period, period_year, value, flags, conf_status,
+        data_label as row_data_label
     from {{ ref('stg_intake__observations') }}
 ),
 
@@ -32,7 +35,8 @@ matched as (
         observations.flags,
         observations.conf_status,
         observations.dataset,
-        observations.snapshot_id
+        observations.snapshot_id,
+        observations.row_data_label
     from observations
     inner join series
         on series.dataset = observations.dataset

@@ -13,9 +13,7 @@
     ('min_points', 'progress.min_points'),
     ('cut_small', 'benchmark.cut_small'),
     ('cut_large', 'benchmark.cut_large'),
-    ('gap_trend_threshold_pp', 'gaps.trend_threshold_pp'),
-    ('min_n_publish', 'disclosure.min_n_publish'),
-    ('min_n_reliable', 'disclosure.min_n_reliable'),
+    ('gap_trend_years', 'gaps.trend_years'),
 ] %}
 with
 

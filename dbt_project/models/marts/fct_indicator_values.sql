@@ -27,12 +27,12 @@ breaks as (
 current_values as (
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids
+        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids, data_label
     from base_values
     union all
     select
         indicator_id, breakdown, category, category_nl, category_en, geo, period,
-        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids
+        period_year, value, flags, conf_status, dataset, snapshot_id, input_snapshot_ids, data_label
     from derived_values
 ),
 
@@ -53,7 +53,6 @@ final as (
         v.flags,
         coalesce(v.conf_status, '') as conf_status,
         coalesce(v.conf_status, '') not in ('', 'F') as is_confidential,
-        cast(null as bigint) as n_unweighted,
         case
             when coalesce(v.conf_status, '') not in ('', 'F') then 'confidential'
             when v.value is not null then 'observed'
@@ -81,7 +80,8 @@ final as (
         s.retrieved_at,
         s.sha256 as snapshot_sha256,
         s.mode as snapshot_mode,
-        s.is_sample
+        s.is_sample,
+        v.data_label
     from current_values as v
     inner join indicators as i using (indicator_id)
     inner join snapshots as s using (snapshot_id)

@@ -1,6 +1,12 @@
 -- Gaps between a group and its reference (registry `gaps`): women vs men, 55-64 vs 20-64,
--- low-educated vs all, born outside the EU vs native-born. Cells flagged `u`, suppressed, or
--- (microdata) below the respondent thresholds are marked, never shown as exact.
+-- low-educated vs all, born outside the EU vs native-born. A cell flagged `u` makes the gap
+-- low_reliability; a cell without a value (confidential, suppressed by the producer) gives no
+-- gap. (Respondent counts exist only for microdata cells, whose thresholds are applied before
+-- the warehouse: mart_microdata_gaps.)
+-- Trend: gap_size_change = |gap| - |gap trend_years earlier|; 'narrowing' when it is below
+-- -min_detectable_change_pp, 'widening' above +min_detectable_change_pp, otherwise
+-- 'no_clear_change'; 'not_comparable' across a series break. The minimum detectable change
+-- depends on the survey and the geography level (int_gap_min_detectable_change).
 with
 
 gaps as (
@@ -9,6 +15,18 @@ gaps as (
 
 settings as (
     select * from {{ ref('int_settings') }}
+),
+
+indicators as (
+    select indicator_id, survey from {{ ref('stg_registry__indicators') }}
+),
+
+geographies as (
+    select geo, level as geo_level from {{ ref('stg_registry__geographies') }}
+),
+
+detectable as (
+    select * from {{ ref('int_gap_min_detectable_change') }}
 ),
 
 values as (
@@ -30,8 +48,8 @@ cells as (
         values.value_status,
         values.is_low_reliability,
         values.is_series_break,
-        values.n_unweighted,
-        values.is_sample
+        values.is_sample,
+        values.data_label
     from gaps
     cross join (select 'group' as role union all select 'reference') as role
     inner join values
@@ -58,16 +76,16 @@ paired as (
         r.flags as reference_flags,
         g.value_status as group_status,
         r.value_status as reference_status,
-        g.n_unweighted as group_n,
         g.is_series_break or r.is_series_break as is_series_break,
         g.is_sample or r.is_sample as is_sample,
         case
-            when g.value is null or r.value is null
-                or g.n_unweighted < settings.min_n_publish or r.n_unweighted < settings.min_n_publish
-                then 'suppressed'
-            when g.is_low_reliability or r.is_low_reliability
-                or g.n_unweighted < settings.min_n_reliable or r.n_unweighted < settings.min_n_reliable
-                then 'low_reliability'
+            when 'synthetic' in (g.data_label, r.data_label) then 'synthetic'
+            when 'sample' in (g.data_label, r.data_label) then 'sample'
+            else 'delivered'
+        end as data_label,
+        case
+            when g.value is null or r.value is null then 'suppressed'
+            when g.is_low_reliability or r.is_low_reliability then 'low_reliability'
             else 'reliable'
         end as reliability
     from cells as g
@@ -79,7 +97,6 @@ paired as (
         and r.geo = g.geo
         and r.year = g.year
         and r.role = 'reference'
-    cross join settings
     where g.role = 'group'
 ),
 
@@ -94,37 +111,47 @@ measured as (
 trended as (
     select
         m.*,
-        earlier.gap_pp as gap_pp_5y_earlier,
-        round(abs(m.gap_pp) - abs(earlier.gap_pp), 6) as gap_size_change_5y,
+        earlier.year as gap_base_year,
+        earlier.gap_pp as gap_pp_base,
+        round(abs(m.gap_pp) - abs(earlier.gap_pp), 6) as gap_size_change,
         exists (
             select 1 from measured as b
             where b.indicator_id = m.indicator_id and b.breakdown = m.breakdown
               and b.group_category = m.group_category and b.reference_category = m.reference_category
               and b.geo = m.geo and b.is_series_break
-              and b.year > m.year - 5 and b.year <= m.year
-        ) as break_within_5y
+              and b.year > earlier.year and b.year <= m.year
+        ) as break_within_trend,
+        detectable.min_detectable_change_pp,
+        detectable.min_detectable_change_source
     from measured as m
+    cross join settings
+    inner join indicators using (indicator_id)
+    left join geographies using (geo)
+    left join detectable
+        on detectable.survey = indicators.survey
+        and detectable.geo_level = geographies.geo_level
     left join measured as earlier
         on earlier.indicator_id = m.indicator_id
         and earlier.breakdown = m.breakdown
         and earlier.group_category = m.group_category
         and earlier.reference_category = m.reference_category
         and earlier.geo = m.geo
-        and earlier.year = m.year - 5
+        and earlier.year = m.year - settings.gap_trend_years
 ),
 
 final as (
     select
         trended.*,
+        case when gap_size_change is not null then 'min_detectable_change' end as trend_basis,
         case
-            when gap_size_change_5y is null then null
-            when break_within_5y then 'not_comparable'
-            when gap_size_change_5y < -settings.gap_trend_threshold_pp then 'narrowing'
-            when gap_size_change_5y > settings.gap_trend_threshold_pp then 'widening'
-            else 'stable'
+            when gap_size_change is null then null
+            when break_within_trend then 'not_comparable'
+            when min_detectable_change_pp is null then null
+            when gap_size_change < -min_detectable_change_pp then 'narrowing'
+            when gap_size_change > min_detectable_change_pp then 'widening'
+            else 'no_clear_change'
         end as gap_trend
     from trended
-    cross join settings
 )
 
 select * from final

@@ -45,7 +45,8 @@ final as (
         values.dataset,
         values.snapshot_id,
         values.retrieved_at as vintage_retrieved_at,
-        values.is_sample
+        values.is_sample,
+        values.data_label
     from values
     inner join indicators using (indicator_id)
     inner join geos using (geo)

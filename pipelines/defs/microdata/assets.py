@@ -18,8 +18,9 @@ AGGREGATES_KEY = dg.AssetKey(["raw", "microdata__lfs_aggregates"])
     key=AGGREGATES_KEY,
     group_name="raw",
     description="Weighted LFS-like indicators by breakdown with standard errors, computed from a "
-    "microdata file (docs/microdata.md); cells under the disclosure thresholds suppressed or "
-    "flagged. Only aggregates: no person record reaches the warehouse.",
+    "microdata file (docs/microdata.md); statistical disclosure control (respondent thresholds, "
+    "0 %/100 %, dominance, secondary suppression, rounded counts) applied before the warehouse. "
+    "Only aggregates: no person record reaches the warehouse.",
     kinds={"python", "duckdb"},
     owners=["team:statistics"],
     tags={"layer": "raw", "source": "microdata"},
@@ -37,17 +38,21 @@ def lfs_aggregates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         )
     with connect(paths().ensure().warehouse_db) as con:
         loaded = load_aggregates(con, path)
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in loaded.suppressed_by_rule.items())
     if path is not None:
         label = " SYNTHETIC" if loaded.is_synthetic else ""
         context.log.info(
             f"microdata{label}: {path.name} -> {loaded.cells} cells ({loaded.suppressed} "
-            f"suppressed, {loaded.low_reliability} low reliability; {loaded.variance_method})"
+            f"suppressed: {by_rule}; {loaded.low_reliability} low reliability; "
+            f"{loaded.variance_method})"
         )
     return dg.MaterializeResult(
         metadata={
             "file": path.name if path else "",
             "cells": loaded.cells,
             "suppressed": loaded.suppressed,
+            # cells each disclosure rule suppressed (a cell may break several primary rules)
+            **{f"suppressed_{rule}": n for rule, n in loaded.suppressed_by_rule.items()},
             "low_reliability": loaded.low_reliability,
             "is_synthetic": loaded.is_synthetic,
             "sha256": loaded.sha256 or "",

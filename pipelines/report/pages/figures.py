@@ -1,11 +1,13 @@
 """The line charts of an indicator page (series and group gaps), each drawn at two sizes
-with its legend and data table."""
+with its legend and data table, and the table of gaps computed from microdata (each gap
+with its 95% interval drawn beside it)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from pipelines.report import charts
+from pipelines.report.bars import IntervalRow, interval_table
 from pipelines.report.data import FOCUS, ReportData, Row
 from pipelines.report.downloads import category_label
 from pipelines.report.fmt import Fmt
@@ -216,8 +218,9 @@ def _targets(data: ReportData, ind: Row, fmt: Fmt) -> tuple[list[charts.Target],
 
 
 def gaps_figure(data: ReportData, ind: Row, fmt: Fmt) -> Raw | None:
-    """The gaps between groups (percentage points), with their five-year trend and, where the
-    data carries a standard error (gap_se), its 95% interval."""
+    """The gaps between groups (percentage points), with their trend (judged against the
+    uncertainty of the change) and, where the data carries a standard error (gap_se), its 95%
+    interval."""
     ind_id = ind["indicator_id"]
     rows = data.gaps.get(ind_id, [])
     if not rows:
@@ -241,7 +244,7 @@ def gaps_figure(data: ReportData, ind: Row, fmt: Fmt) -> Raw | None:
             )
         )
         last = points[-1]
-        trend = fmt.label("gap_trends", last["gap_trend"]) if last["gap_trend"] else ""
+        trend = gap_trend_text(last, fmt)
         reliability = fmt.label("reliability", last["reliability"])
         summary.append(
             f"<li>{esc(label)}: {esc(fmt.value(last['gap_pp'], 'pp'))} in {last['year']}"
@@ -290,3 +293,96 @@ def _gap_point(row: Row) -> charts.Point:
     return charts.Point(
         row["year"], row["gap_pp"], flags, row["gap_pp"] - Z95 * se, row["gap_pp"] + Z95 * se
     )
+
+
+def gap_trend_text(row: Row, fmt: Fmt) -> str:
+    """'no clear change, 2019–2024 (change −2.0 pp; sampling alone can move a gap by up to
+    2.5 pp)': the trend and the uncertainty it was judged against (trend_basis)."""
+    if not row.get("gap_trend"):
+        return ""
+    text = f"{fmt.label('gap_trends', row['gap_trend'])}, {row['gap_base_year']}–{row['year']}"
+    basis = row.get("trend_basis")
+    if row["gap_trend"] == "not_comparable" or not basis:
+        return text
+    margin = (
+        row["min_detectable_change_pp"]
+        if basis == "min_detectable_change"
+        else Z95 * row["gap_change_se"]
+    )
+    detail = fmt.template(
+        "trend_bases",
+        basis,
+        {"change": fmt.change(row["gap_size_change"], "pp"), "margin": fmt.value(margin, "pp")},
+    )
+    return f"{text} ({detail})"
+
+
+def microdata_gaps_table(data: ReportData, ind: Row, fmt: Fmt) -> Raw | None:
+    """Flanders' gaps computed from microdata (latest year): each with its 95% interval (as
+    text and drawn), whether it is significant and on what that rests, its trend and its
+    reliability."""
+    rows = data.microdata_gaps.get(ind["indicator_id"], [])
+    if not rows:
+        return None
+    year, file = rows[0]["year"], rows[0]["source_file"] or ""
+    synthetic = any(r["is_synthetic"] for r in rows)
+    body = []
+    for r in rows:
+        group = _micro_label(data, r["breakdown"], r["group_category"], fmt)
+        ref = _micro_label(data, r["breakdown"], r["reference_category"], fmt)
+        method = fmt.label("significance_methods", r["significance_method"])
+        if r["gap_pp"] is None:
+            interval = significant = ""
+        elif r["is_significant"] is None:
+            interval, significant = "–", method
+        else:
+            interval = fmt.pick(("{low} tot {high}", "{low} to {high}")).format(
+                low=fmt.value(r["gap_ci_low"], "pp"), high=fmt.value(r["gap_ci_high"], "pp")
+            )
+            yes_no = fmt.pick(("ja", "yes") if r["is_significant"] else ("nee", "no"))
+            significant = f"{yes_no} ({method})"
+        body.append(
+            IntervalRow(
+                (
+                    f"{group}{fmt.pick((' tegenover ', ' vs '))}{ref}",
+                    fmt.value(r["gap_pp"], "pp"),
+                    interval,
+                    significant,
+                    gap_trend_text(r, fmt),
+                    fmt.label("reliability", r["reliability"]),
+                ),
+                r["gap_pp"],
+                r["gap_ci_low"],
+                r["gap_ci_high"],
+            )
+        )
+    where = common.geo_name(data, FOCUS, fmt, short=True)
+    caption = fmt.pick(
+        (
+            f"Verschillen uit microdata, {where} {year} (bestand {file}"
+            + (", SYNTHETISCH: verzonnen personen" if synthetic else "")
+            + "), met 95 %-betrouwbaarheidsinterval",
+            f"Gaps from microdata, {where} {year} (file {file}"
+            + (", SYNTHETIC: made-up persons" if synthetic else "")
+            + "), with 95% confidence interval",
+        )
+    )
+    head = [
+        fmt.pick(pair)
+        for pair in (
+            ("Groep", "Group"),
+            ("Verschil", "Gap"),
+            ("95 %-interval", "95% interval"),
+            ("Significant?", "Significant?"),
+            ("Trend", "Trend"),
+            ("Betrouwbaarheid", "Reliability"),
+        )
+    ]
+    drawing = fmt.pick(("Verschil met interval, rond nul", "Gap with interval, around zero"))
+    return interval_table(caption, head, body, drawing)
+
+
+def _micro_label(data: ReportData, breakdown: str, code: str, fmt: Fmt) -> str:
+    if breakdown == "region" or code in data.geos:
+        return common.geo_name(data, code, fmt, short=True)
+    return fmt.label("microdata_categories", code)

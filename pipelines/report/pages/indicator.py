@@ -168,7 +168,8 @@ def _group_label(data: ReportData, fmt: Fmt, row: Row) -> str:
 def _gaps_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
     heading = fmt.pick(("Verschillen tussen groepen", "Gaps between groups"))
     figure = figures.gaps_figure(data, ind, fmt)
-    if figure is None:
+    micro = figures.microdata_gaps_table(data, ind, fmt)
+    if figure is None and micro is None:
         return common.section(
             "gaps",
             heading,
@@ -182,18 +183,21 @@ def _gaps_section(data: ReportData, ind: Row, fmt: Fmt, path: str) -> Raw:
             ),
         )
     parts: list[object] = []
-    if data.gaps_geo[ind["indicator_id"]] != FOCUS:
-        parts.append(
-            common.p(
-                fmt.pick(
-                    (
-                        "Voor Vlaanderen zijn er geen cijfers per groep; hieronder België.",
-                        "There are no figures by group for Flanders; Belgium is shown.",
+    if figure is not None:
+        if data.gaps_geo[ind["indicator_id"]] != FOCUS:
+            parts.append(
+                common.p(
+                    fmt.pick(
+                        (
+                            "Voor Vlaanderen zijn er geen cijfers per groep; hieronder België.",
+                            "There are no figures by group for Flanders; Belgium is shown.",
+                        )
                     )
                 )
             )
-        )
-    parts += [figure, Raw(_downloads(ind["indicator_id"], fmt, path, "gaps"))]
+        parts += [figure, Raw(_downloads(ind["indicator_id"], fmt, path, "gaps"))]
+    if micro is not None:
+        parts += [micro, Raw(_downloads(ind["indicator_id"], fmt, path, "microdata-gaps"))]
     return common.section("gaps", heading, *parts)
 
 

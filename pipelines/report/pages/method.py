@@ -103,16 +103,41 @@ _T = {
     "gaps": ("Verschillen tussen groepen", "Gaps between groups"),
     "gaps_text": (
         "Het verschil is de waarde van de groep min die van de referentiegroep, in procentpunt. "
-        "Het is kleiner of groter geworden als het over vijf jaar meer dan {threshold} "
-        "procentpunt veranderde; anders stabiel. Cijfers uit microdata met minder dan {publish} "
-        "respondenten worden niet gepubliceerd, minder dan {reliable} krijgen de vlag lage "
-        "betrouwbaarheid. Waar de gegevens een standaardfout meegeven, tonen de grafieken het "
-        "95 %-betrouwbaarheidsinterval.",
-        "The gap is the group's value minus the reference group's, in percentage points. It "
-        "narrowed or widened when it changed by more than {threshold} percentage points over "
-        "five years; otherwise it is stable. Microdata cells with fewer than {publish} "
-        "respondents are not published, fewer than {reliable} are flagged low reliability. "
-        "Where the data carry a standard error, the charts show the 95% confidence interval.",
+        "De trend vergelijkt de grootte van het verschil met {years} jaar eerder. Het verschil "
+        "is pas kleiner of groter geworden als de verandering groter is dan haar onzekerheid: "
+        "1,96 maal de standaardfout van de verandering waar microdata die geven, anders de "
+        "kleinste verandering die de enquête in een gebied van dat niveau kan aantonen (tabel "
+        "hieronder). Een kleinere verandering heet geen duidelijke verandering; over een breuk "
+        "in de reeks heen vergelijken we niet.",
+        "The gap is the group's value minus the reference group's, in percentage points. The "
+        "trend compares the gap's size with {years} years earlier. A gap narrowed or widened "
+        "only when the change exceeds its uncertainty: 1.96 times the standard error of the "
+        "change where microdata give one, otherwise the smallest change the survey can detect "
+        "in an area of that level (table below). A smaller change reads as no clear change; we "
+        "do not compare across a break in series.",
+    ),
+    "mdc": (
+        "Kleinste aantoonbare verandering van een verschil (procentpunt)",
+        "Minimum detectable change of a gap (percentage points)",
+    ),
+    "survey": ("Enquête", "Survey"),
+    "other_surveys": ("elke andere bron", "any other source"),
+    "microdata": ("Verschillen uit microdata", "Gaps from microdata"),
+    "microdata_text": (
+        "Cellen uit microdata worden beschermd vóór ze de databank bereiken: een cel met minder "
+        "dan {publish} respondenten, met minder dan {attribute} respondenten met (of zonder) de "
+        "eigenschap, of waarin één respondent meer dan {dominance} % van de teller kan dragen, "
+        "wordt niet gepubliceerd, net als de cellen die nodig zijn om ze niet uit de totalen "
+        "terug te rekenen (secundaire geheimhouding). Minder dan {reliable} respondenten: lage "
+        "betrouwbaarheid. Elk verschil staat met zijn 95 %-betrouwbaarheidsinterval; of het "
+        "significant is, hangt af van hoe de standaardfout berekend kon worden:",
+        "Cells from microdata are protected before they reach the database: a cell with fewer "
+        "than {publish} respondents, with fewer than {attribute} respondents with (or without) "
+        "the attribute, or in which one respondent may carry more than {dominance}% of the "
+        "numerator is suppressed, as are the cells needed to keep it from being recomputed "
+        "from the totals (secondary suppression). Fewer than {reliable} respondents: low "
+        "reliability. Every gap is shown with its 95% confidence interval; whether it is "
+        "significant depends on how its standard error could be computed:",
     ),
     "flags": ("Vlaggen", "Flags"),
     "flags_text": (
@@ -164,15 +189,20 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         common.section(
             "gaps",
             t("gaps"),
+            common.p(t("gaps_text").format(years=number("gaps.trend_years", 0))),
+            _detectable_table(data, fmt, t("mdc"), t("survey"), t("other_surveys")),
+            Raw(f'<h3 id="gap-trends">{esc(t("meaning"))}</h3>'),
+            _list(fmt, "gap_trends"),
+            Raw(f'<h3 id="microdata">{esc(t("microdata"))}</h3>'),
             common.p(
-                t("gaps_text").format(
-                    threshold=number("gaps.trend_threshold_pp", 1),
+                t("microdata_text").format(
                     publish=number("disclosure.min_n_publish", 0),
+                    attribute=number("disclosure.min_n_attribute", 0),
+                    dominance=number("disclosure.max_dominance_pct", 0),
                     reliable=number("disclosure.min_n_reliable", 0),
                 )
             ),
-            Raw(f'<h3 id="gap-trends">{esc(t("meaning"))}</h3>'),
-            _list(fmt, "gap_trends"),
+            _list(fmt, "significance_methods"),
         ),
         common.section(
             "flags",
@@ -197,6 +227,42 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
     return {path: html}
 
 
+INTEGER_KEYS = (
+    "base_year",
+    "min_points",
+    "trend_years",
+    "min_n_publish",
+    "min_n_attribute",
+    "max_dominance_pct",
+    "round_counts_to",
+    "round_population_to",
+    "min_n_reliable",
+)
+DETECTABLE = "gaps.min_detectable_change_pp."
+
+
+def _detectable_table(
+    data: ReportData, fmt: Fmt, caption: str, survey_head: str, other: str
+) -> Raw:
+    """gaps.min_detectable_change_pp: one row per survey (and `default`), one column per
+    geography level."""
+    levels = fmt.vocab.codes("geo_levels")
+    values: dict[str, dict[str, float]] = {}
+    for key, value in data.settings.items():
+        if key.startswith(DETECTABLE):
+            survey, level = key.removeprefix(DETECTABLE).rsplit(".", 1)
+            values.setdefault(survey, {})[level] = value
+    rows = [
+        [
+            other if survey == "default" else fmt.label("surveys", survey),
+            *(fmt.num(values[survey].get(level), 1) for level in levels),
+        ]
+        for survey in sorted(values, key=lambda s: (s == "default", s))
+    ]
+    head = [survey_head, *(fmt.label("geo_levels", level) for level in levels)]
+    return table(caption, head, rows)
+
+
 def _settings_table(data: ReportData, fmt: Fmt, caption: str) -> Raw:
     rows = []
     for key in fmt.vocab.codes("method_settings"):
@@ -205,7 +271,7 @@ def _settings_table(data: ReportData, fmt: Fmt, caption: str) -> Raw:
         value = data.settings[key]
         if key.startswith("progress.without_target"):
             text = fmt.growth(value)
-        elif key.endswith(("base_year", "min_points", "min_n_publish", "min_n_reliable")):
+        elif key.endswith(INTEGER_KEYS):
             text = str(int(value))
         else:
             text = fmt.num(value, 2)

@@ -2,7 +2,8 @@
 
 raw."<source>__<code>"            one row per delivered row and vintage, typed columns
 raw."<source>__<code>__vintages"  provenance per vintage; is_current marks the one in use
-raw.delivery_observations         view: each row's measures as observations (dims map)
+raw.delivery_observations         view: each row's measures as observations (dims map), with
+                                  the row's data_label (delivered, sample, synthetic)
 raw.delivery_snapshots            view: the vintages of every delivery
 """
 
@@ -104,7 +105,8 @@ def observation_selects(delivery: Delivery) -> list[str]:
             f"select '{delivery.source}' as source, '{delivery.code}' as dataset, t.snapshot_id, "
             f"map([{keys}]::varchar[], [{values}]::varchar[]) as dims, {geo} as geo, "
             f'cast(t."{obs["period"]}" as varchar) as time, cast(t."{column}" as double) as value, '
-            f"{flag_sql} as flags from {raw_table(delivery.source, delivery.code)} t"
+            f'{flag_sql} as flags, t."data_label" as data_label '
+            f"from {raw_table(delivery.source, delivery.code)} t"
         )
     return out
 
@@ -120,7 +122,7 @@ def refresh_delivery_views(
     empty_obs = (
         "select null::varchar as source, null::varchar as dataset, null::varchar as snapshot_id, "
         "null::map(varchar, varchar) as dims, null::varchar as geo, null::varchar as time, "
-        "null::double as value, null::varchar as flags where false"
+        "null::double as value, null::varchar as flags, null::varchar as data_label where false"
     )
     selects = [s for d in deliveries for s in observation_selects(d)] or [empty_obs]
     con.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +23,8 @@ TABLE = 'raw."microdata__lfs_aggregates"'
 COLUMNS = """indicator_id varchar, year integer, geo varchar, breakdown varchar, category varchar,
     n_unweighted bigint, n_records bigint, n_quarters bigint, weighted_population double,
     value double, standard_error double, ci_low double, ci_high double, deff_kish double,
-    variance_method varchar, status varchar, is_low_reliability boolean, is_suppressed boolean,
-    source_file varchar, source_sha256 varchar, is_synthetic boolean, computed_at timestamptz"""
+    variance_method varchar, significance_method varchar, status varchar, suppression_rule varchar,
+    is_low_reliability boolean, is_suppressed boolean, source_file varchar, source_sha256 varchar, is_synthetic boolean, computed_at timestamptz"""
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Loaded:
     is_synthetic: bool
     sha256: str | None
     variance_method: str | None
+    suppressed_by_rule: dict[str, int] = field(default_factory=dict)
 
 
 def configured_file() -> Path | None:
@@ -72,14 +73,22 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
     """Compute the cells of `path` (None: none) and replace the aggregates table with them."""
     import polars as pl
 
-    from pipelines.sources.microdata.aggregate import Thresholds, aggregate_file
+    from pipelines.sources.microdata.aggregate import Engine, aggregate
+    from pipelines.sources.microdata.disclosure import Rules
     from pipelines.warehouse.connect import transaction
 
     con.execute("create schema if not exists raw")
     if path is None:
         con.execute(f"create or replace table {TABLE} ({COLUMNS})")
         return Loaded(None, 0, 0, 0, False, None, None)
-    cells = aggregate_file(path, Thresholds.from_config(config()))
+    settings = config()
+    result = aggregate(
+        path,
+        Rules.from_config(settings),
+        Engine.from_config(settings),
+        (settings.get("microdata") or {}).get("records_only_significance") or "not_assessed",
+    )
+    cells = result.cells
     sha = sha256_of(path)
     synthetic = is_synthetic(path)
     frame = cells.with_columns(
@@ -102,4 +111,5 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
         is_synthetic=synthetic,
         sha256=sha,
         variance_method=methods[0] if methods else None,
+        suppressed_by_rule=result.suppressed_by_rule,
     )

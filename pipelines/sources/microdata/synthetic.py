@@ -11,6 +11,7 @@ Flanders (employment rate 20-64 around 76%, unemployment around 4%); the numbers
 from __future__ import annotations
 
 import argparse
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -81,58 +82,74 @@ def _persons(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     }
 
 
-def generate(rows: int, years: tuple[int, int] = (2019, 2023), seed: int = 20260101):
-    """A pyarrow Table of `rows` person-quarter records (schema in docs/microdata.md)."""
+def generate(
+    rows: int,
+    years: tuple[int, int] = (2019, 2023),
+    seed: int = 20260101,
+    batch_persons: int = 1_000_000,
+):
+    """Yield pyarrow record batches holding `rows` person-quarter records in all (schema in
+    docs/microdata.md), drawn `batch_persons` persons at a time so that memory stays flat
+    whatever the size. Person ids are unique across batches."""
     import pyarrow as pa
 
     rng = np.random.default_rng(seed)
     n_quarters = (years[1] - years[0] + 1) * 4
     taken = np.array(QUARTERS_TAKEN)
+    # every quarter gets the same expected number of records (rotation groups enter and leave
+    # at every quarter), so the weights can be set batch by batch
+    per_quarter = rows / n_quarters
     mean_k = taken @ np.arange(1, 5)
-    n_persons = int(1.05 * rows * (n_quarters + mean_k - 1) / (n_quarters * mean_k)) + 1000
-    p = _persons(rng, n_persons)
-    k = rng.choice(4, size=n_persons, p=taken) + 1
-    start = rng.integers(1 - k, n_quarters)  # rotation groups enter and leave at every quarter
-    person = np.repeat(np.arange(n_persons), k)
-    offset = (np.arange(person.size) - np.repeat(np.cumsum(k) - k, k)).astype(np.int32)
-    q_index = start[person] + offset
-    inside = (q_index >= 0) & (q_index < n_quarters)
-    if inside.sum() < rows:
-        raise ValueError(f"could not draw {rows} rows; draw more persons")
-    person, offset, q_index = person[inside][:rows], offset[inside][:rows], q_index[inside][:rows]
-    birthday = rng.integers(0, 4, n_persons)  # the quarter in which a person turns a year older
-    age = (p["age"][person] + (q_index - start[person] + birthday[person]) // 4).astype(np.int16)
-    # a person keeps a status most quarters: a fresh draw in one quarter out of ten
-    latent = np.where(rng.random(rows) < 0.9, rng.random(n_persons)[person], rng.random(rows))
-    employed = latent < p["p_employed"][person]
-    active_jobless = rng.random(rows) < np.where((age >= 20) & (age < 65), 0.12, 0.04)
-    ilo = np.where(employed, 1, np.where(active_jobless, 2, 3)).astype(np.int8)
-    per_quarter = np.bincount(q_index, minlength=n_quarters)[q_index]
-    weight = p["base_weight"][person] * POPULATION_15_PLUS / per_quarter / 1.03
+    needed = int(1.05 * rows * (n_quarters + mean_k - 1) / (n_quarters * mean_k)) + 1000
+    batch_persons = min(batch_persons, needed)
     codes = list(PROVINCES)
-    province = p["province"][person]
     first_psu = np.cumsum([0] + [PROVINCES[c][1] for c in codes])[:-1]
     psu_labels = [f"{c}-{m:03d}" for c in codes for m in range(PROVINCES[c][1])]
-    disability = np.where(p["disabled"][person], 1, 0).astype(np.int8)
-    isced = p["isced"][person]
-    table = pa.table(
-        {
-            "person_id": pa.array(person.astype(np.int64) + 10_000_000),
-            "year": pa.array((years[0] + q_index // 4).astype(np.int16)),
-            "quarter": pa.array((q_index % 4 + 1).astype(np.int8)),
-            "weight": pa.array(weight.round(3)),
-            "sex": _coded(np.where(p["female"][person], 1, 0), ["M", "F"]),
-            "age": pa.array(age),
-            "isced": pa.array(isced, mask=isced < 0),
-            "country_of_birth": _coded(p["cob"][person], ["NAT", "EU", "NEU"]),
-            "disability": _coded(disability, ["N", "Y"], mask=p["disability_missing"][person]),
-            "region": _coded(province, codes),
-            "ilo_status": pa.array(ilo),
-            "strata": _coded(province, codes),
-            "psu": _coded(first_psu[province] + p["municipality"][person], psu_labels),
-        }
-    )
-    return table.replace_schema_metadata(SYNTHETIC_METADATA)
+    written, first_id = 0, 10_000_000
+    while written < rows:
+        p = _persons(rng, batch_persons)
+        k = rng.choice(4, size=batch_persons, p=taken) + 1
+        start = rng.integers(1 - k, n_quarters)  # rotation groups enter and leave every quarter
+        person = np.repeat(np.arange(batch_persons), k)
+        offset = (np.arange(person.size) - np.repeat(np.cumsum(k) - k, k)).astype(np.int32)
+        q_index = start[person] + offset
+        inside = (q_index >= 0) & (q_index < n_quarters)
+        take = min(int(inside.sum()), rows - written)
+        person, q_index = person[inside][:take], q_index[inside][:take]
+        birthday = rng.integers(0, 4, batch_persons)  # the quarter of a person's birthday
+        age = (p["age"][person] + (q_index - start[person] + birthday[person]) // 4).astype(
+            np.int16
+        )
+        # a person keeps a status most quarters: a fresh draw in one quarter out of ten
+        latent = np.where(
+            rng.random(take) < 0.9, rng.random(batch_persons)[person], rng.random(take)
+        )
+        employed = latent < p["p_employed"][person]
+        active_jobless = rng.random(take) < np.where((age >= 20) & (age < 65), 0.12, 0.04)
+        ilo = np.where(employed, 1, np.where(active_jobless, 2, 3)).astype(np.int8)
+        weight = p["base_weight"][person] * POPULATION_15_PLUS / per_quarter / 1.03
+        province = p["province"][person]
+        disability = np.where(p["disabled"][person], 1, 0).astype(np.int8)
+        isced = p["isced"][person]
+        yield pa.record_batch(
+            {
+                "person_id": pa.array(person.astype(np.int64) + first_id),
+                "year": pa.array((years[0] + q_index // 4).astype(np.int16)),
+                "quarter": pa.array((q_index % 4 + 1).astype(np.int8)),
+                "weight": pa.array(weight.round(3)),
+                "sex": _coded(np.where(p["female"][person], 1, 0), ["M", "F"]),
+                "age": pa.array(age),
+                "isced": pa.array(isced, mask=isced < 0),
+                "country_of_birth": _coded(p["cob"][person], ["NAT", "EU", "NEU"]),
+                "disability": _coded(disability, ["N", "Y"], mask=p["disability_missing"][person]),
+                "region": _coded(province, codes),
+                "ilo_status": pa.array(ilo),
+                "strata": _coded(province, codes),
+                "psu": _coded(first_psu[province] + p["municipality"][person], psu_labels),
+            }
+        )
+        written += take
+        first_id += batch_persons
 
 
 def _coded(indices: np.ndarray, labels: list[str], mask: np.ndarray | None = None):
@@ -144,7 +161,9 @@ def _coded(indices: np.ndarray, labels: list[str], mask: np.ndarray | None = Non
 
 
 def write(path: Path, rows: int, seed: int = 20260101) -> Path:
-    """Write a synthetic file (Parquet, or CSV when `path` ends in .csv); returns the path."""
+    """Write a synthetic file (Parquet, or CSV when `path` ends in .csv), batch by batch;
+    returns the path."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -152,12 +171,19 @@ def write(path: Path, rows: int, seed: int = 20260101) -> Path:
     if not path.name.upper().startswith("SYNTHETIC_"):
         raise ValueError(f"{path.name}: synthetic microdata files must be named SYNTHETIC_*")
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = generate(rows, seed=seed)
+    batches = generate(rows, seed=seed)
+    first = next(batches)
     tmp = path.with_name(f".{path.name}.tmp")
     if path.suffix.lower() == ".csv":
-        pacsv.write_csv(table.cast(_plain_schema(table.schema)), tmp)
+        plain = _plain_schema(first.schema)
+        with pacsv.CSVWriter(tmp, plain) as out:
+            for batch in chain([first], batches):
+                out.write_table(pa.Table.from_batches([batch]).cast(plain))
     else:
-        pq.write_table(table, tmp, row_group_size=1_000_000)
+        schema = first.schema.with_metadata(SYNTHETIC_METADATA)
+        with pq.ParquetWriter(tmp, schema) as out:
+            for batch in chain([first], batches):
+                out.write_table(pa.Table.from_batches([batch], schema), row_group_size=1_000_000)
     tmp.replace(path)
     return path
 

@@ -15,6 +15,7 @@ renamed as (
         cast(time as integer) as period_year,
         value,
         coalesce(flags, '') as flags,
+        data_label,
         -- a delivery marks a confidential cell with the flag c only
         case when flags like '%c%' then 'C' else '' end as conf_status
     from source
