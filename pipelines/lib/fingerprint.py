@@ -74,7 +74,7 @@ def inputs_fingerprint(root: Path = REPO_ROOT) -> str:
 
 
 def _microdata_identity() -> str:
-    from pipelines.sources.microdata.source import configured_file
+    from pipelines.sources.microdata.file import configured_file
 
     path = configured_file()
     if path is None:

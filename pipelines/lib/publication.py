@@ -15,8 +15,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib.gate import GateResult, fingerprint, mart_tables
-from pipelines.lib.gate.dbt_tests import SUITE_PREFIX as DBT_SUITE_PREFIX
+from pipelines.gate import GateResult, fingerprint, mart_tables
+from pipelines.gate.dbt_tests import SUITE_PREFIX as DBT_SUITE_PREFIX
 from pipelines.warehouse import ledger
 from pipelines.warehouse.connect import connect
 

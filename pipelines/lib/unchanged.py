@@ -130,7 +130,7 @@ def _differs(snapshot: dict, mode: str, path) -> bool:
 def _databases_differ(where: Paths, last: dict) -> str | None:
     import duckdb
 
-    from pipelines.lib.gate.run import fingerprint, mart_tables
+    from pipelines.gate.run import fingerprint, mart_tables
 
     try:
         con = duckdb.connect(str(where.published_db), read_only=True)

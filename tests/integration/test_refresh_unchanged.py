@@ -97,7 +97,7 @@ def test_changed_marts_in_the_warehouse_are_not_skipped(home):
         "config/monitor.yaml",
         "dbt_project/models/marts/mart_group_gaps.sql",
         "expectations/suites/marts.mart_benchmark.json",
-        "pipelines/lib/gate/run.py",
+        "pipelines/gate/run.py",
     ],
 )
 def test_fingerprint_changes_with_any_input_but_not_with_a_touch(tmp_path, relative):

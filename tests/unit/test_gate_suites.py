@@ -10,8 +10,8 @@ import json
 import duckdb
 import pytest
 
-from pipelines.lib.gate import suites as gate_suites
-from pipelines.lib.gate.suites import (
+from pipelines.gate import suites as gate_suites
+from pipelines.gate.suites import (
     QUERIES_DIR,
     build_suites,
     gate_parameters,

@@ -183,7 +183,7 @@ def test_a_live_release_that_did_not_change_falls_back_from_a_quarantined_downlo
 def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(raw):
     from types import SimpleNamespace
 
-    from pipelines.lib.gate.outcome import GateResult, Outcome
+    from pipelines.gate.outcome import GateResult, Outcome
     from pipelines.sources.eurostat.parsing import parse_stream
     from pipelines.sources.raw_tables import load_observations
     from pipelines.warehouse.connect import connect

@@ -65,8 +65,8 @@ def _record_tests(target, where, run_id: str) -> None:
     dbt_tests.py); a build that failed also records a failed models gate at once."""
     import json
 
-    from pipelines.lib.gate.dbt_tests import failed_build_gate, record_build
-    from pipelines.lib.gate.run import fingerprint, mart_tables
+    from pipelines.gate.dbt_tests import failed_build_gate, record_build
+    from pipelines.gate.run import fingerprint, mart_tables
     from pipelines.lib.publication import save_gate_record
     from pipelines.warehouse.connect import connect
 

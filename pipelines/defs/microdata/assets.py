@@ -27,7 +27,7 @@ AGGREGATES_KEY = dg.AssetKey(["raw", "microdata__lfs_aggregates"])
     pool="warehouse",
 )
 def lfs_aggregates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from pipelines.sources.microdata.source import configured_file, load_aggregates
+    from pipelines.sources.microdata.file import configured_file, load_aggregates
     from pipelines.warehouse.connect import connect
 
     path = configured_file()

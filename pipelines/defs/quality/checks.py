@@ -16,8 +16,8 @@ import json
 
 import dagster as dg
 
-from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
-from pipelines.lib.gate.suites import build_suites
+from pipelines.gate.dbt_tests import SUITE_PREFIX
+from pipelines.gate.suites import build_suites
 from pipelines.registry import load_registry
 from pipelines.settings import paths
 from pipelines.sources.quarantine import apply_raw_gate, quarantined_ids
@@ -67,8 +67,8 @@ def _dbt_tested_assets() -> list[dg.AssetKey]:
 
 def _dbt_tests(context, where, run_id: str):
     """The dbt data tests on the marts as they are: this run's build results, else `dbt test`."""
-    from pipelines.lib.gate.dbt_tests import DataTests
-    from pipelines.lib.gate.run import fingerprint, mart_tables
+    from pipelines.gate.dbt_tests import DataTests
+    from pipelines.gate.run import fingerprint, mart_tables
     from pipelines.settings import export_env
     from pipelines.warehouse.connect import connect
 
@@ -81,7 +81,7 @@ def _dbt_tests(context, where, run_id: str):
 
 
 def _run(context, stage: str):
-    from pipelines.lib.gate.run import run_stage  # DuckDB, pandas and GX: at run time
+    from pipelines.gate.run import run_stage  # DuckDB, pandas and GX: at run time
     from pipelines.lib.publication import save_gate_record
 
     where = paths().ensure()

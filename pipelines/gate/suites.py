@@ -9,12 +9,13 @@ import fnmatch
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pipelines.gate.suite import Suite, expectation
 from pipelines.registry import Registry
 from pipelines.settings import EXPECTATIONS_DIR, config
 
@@ -23,19 +24,6 @@ FLANDERS = "BE2"
 
 QUERIES_DIR = EXPECTATIONS_DIR / "queries"
 FINITE_SUFFIX = "__finite"
-
-
-@dataclass
-class Suite:
-    name: str
-    stage: str  # raw | staging | marts  (raw runs before dbt, the others after)
-    query: str
-    asset: list[str]
-    key: list[str]
-    expectations: list[dict[str, Any]]
-    description: str
-    table: str | None = None  # the mart a models suite is about (its floats must be finite)
-    grain: list[str] | None = None  # the mart's grain: one row per these columns
 
 
 def gate_parameters() -> dict[str, float]:
@@ -96,7 +84,7 @@ def with_finite_checks(suite: Suite, float_columns: list[str], rules: dict[str, 
     short = suite.table.split(".", 1)[1]
     added = ", ".join(f'isfinite(q."{c}") as "{c}{FINITE_SUFFIX}"' for c in float_columns)
     expectations = [
-        _exp(
+        expectation(
             "expect_column_values_to_be_in_set",
             f"{short}.finite.{c}",
             {"column": f"{c}{FINITE_SUFFIX}", "value_set": [True]},
@@ -121,7 +109,9 @@ def grain_expectation(table: str, grain: list[str]) -> dict[str, Any]:
         kind, kwargs = "expect_column_values_to_be_unique", {"column": grain[0]}
     else:
         kind, kwargs = "expect_compound_columns_to_be_unique", {"column_list": list(grain)}
-    return _exp(kind, f"{short}.grain", kwargs, f"one row per {' x '.join(grain)} (the grain)")
+    return expectation(
+        kind, f"{short}.grain", kwargs, f"one row per {' x '.join(grain)} (the grain)"
+    )
 
 
 def unique_columns(expectations: list[dict[str, Any]], columns: list[str]) -> str | None:
@@ -189,7 +179,7 @@ def build_suites(
                 if dataset["source"] == meta["per_dataset"]:
                     suites.append(_raw_suite(doc, reg, code, profiles.get(code, {})))
         elif meta.get("per_delivery"):
-            from pipelines.lib.gate.delivery_suites import delivery_suite
+            from pipelines.gate.delivery_suites import delivery_suite
 
             suites += [delivery_suite(doc, d) for d in reg.deliveries.values()]
         else:
@@ -245,7 +235,7 @@ def _raw_registry_expectations(
     out: list[dict[str, Any]] = []
     for dim in dims:
         out.append(
-            _exp(
+            expectation(
                 "expect_column_values_to_not_be_null",
                 f"raw.dimension_present.{dim}",
                 {"column": dim},
@@ -255,7 +245,7 @@ def _raw_registry_expectations(
         codelist = reg.codelists.get(dim)
         if codelist and codelist["complete"]:
             out.append(
-                _exp(
+                expectation(
                     "expect_column_values_to_be_in_set",
                     f"raw.known_codes.{dim}",
                     {"column": dim, "value_set": sorted(codelist["codes"])},
@@ -270,7 +260,7 @@ def _raw_registry_expectations(
                     needed.setdefault(dim, set()).add(value)
     for dim, codes in sorted(needed.items()):
         out.append(
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 f"raw.required_codes.{dim}",
                 {"column": dim, "value_set": sorted(codes)},
@@ -280,7 +270,7 @@ def _raw_registry_expectations(
     geos = reg.dataset_geos(code)
     if FLANDERS in geos:
         out.append(
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "raw.required_geographies.flanders",
                 {"column": "geo", "value_set": [FLANDERS]},
@@ -291,7 +281,7 @@ def _raw_registry_expectations(
     if comparators:
         # a distinct row condition keeps GX from merging this with the Flanders expectation
         out.append(
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "raw.required_geographies.comparators",
                 {
@@ -305,7 +295,7 @@ def _raw_registry_expectations(
         )
     keys = [*dims, "geo", "period"]
     out.append(
-        _exp(
+        expectation(
             "expect_compound_columns_to_be_unique",
             "raw.unique_observations",
             {"column_list": keys},
@@ -316,7 +306,7 @@ def _raw_registry_expectations(
     if profile.get("rows"):
         minimum = math.ceil(profile["rows"] * gate.get("min_row_ratio", 0.75))
         out.append(
-            _exp(
+            expectation(
                 "expect_table_row_count_to_be_between",
                 "raw.not_shrinking",
                 {"min_value": minimum},
@@ -325,7 +315,7 @@ def _raw_registry_expectations(
         )
     if profile.get("years"):
         out.append(
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "raw.years_present",
                 {"column": "period_year", "value_set": profile["years"]},
@@ -334,7 +324,7 @@ def _raw_registry_expectations(
         )
     if profile.get("geos"):
         out.append(
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "raw.geographies_kept",
                 {
@@ -348,7 +338,7 @@ def _raw_registry_expectations(
         )
     max_missing = gate.get("max_missing_share", 0.5)
     out.append(
-        _exp(
+        expectation(
             "expect_column_values_to_not_be_null",
             "raw.values_present",
             {"column": "value", "mostly": 1 - max_missing},
@@ -364,7 +354,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
     jump = gate.get("jump_error_factor", 3)
     jump_geos = gate.get("jump_error_geos", ["BE", "BE2"])
     fct = [
-        _exp(
+        expectation(
             "expect_column_distinct_values_to_contain_set",
             "fct.all_indicators_present",
             {"column": "indicator_id", "value_set": sorted(reg.indicators)},
@@ -374,7 +364,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
     for ind in reg.indicators.values():
         lo, hi = ind["plausible_range"]
         fct.append(
-            _exp(
+            expectation(
                 "expect_column_values_to_be_between",
                 f"fct.plausible_range.{ind['id']}",
                 {
@@ -396,7 +386,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
     return {
         "marts.fct_indicator_values": fct,
         "marts.dim_indicator": [
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "dim_indicator.all_present",
                 {"column": "indicator_id", "value_set": sorted(reg.indicators)},
@@ -404,13 +394,13 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "marts.mart_target_progress": [
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "progress.all_targets_present",
                 {"column": "target_id", "value_set": targets},
                 "every registry target has a progress row",
             ),
-            _exp(
+            expectation(
                 "expect_column_distinct_values_to_contain_set",
                 "progress.every_target_geography",
                 {"column": "target_geo", "value_set": target_geos},
@@ -419,7 +409,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
         ],
         "marts.yearly_changes": [
             # GX keeps one expectation per type and column: the review bound is a column pair.
-            _exp(
+            expectation(
                 "expect_column_pair_values_a_to_be_greater_than_b",
                 "marts.yoy_jump_review",
                 {"column_A": "max_yearly_change", "column_B": "jump", "or_equal": True},
@@ -427,7 +417,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
             ),
             # blocking only for our own geographies: a real jump in another member state's
             # series is the producer's figure, flagged for review above, not a broken file
-            _exp(
+            expectation(
                 "expect_column_values_to_be_between",
                 "marts.yoy_jump_implausible",
                 {
@@ -440,7 +430,3 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
             ),
         ],
     }
-
-
-def _exp(kind: str, name: str, kwargs: dict[str, Any], why: str) -> dict[str, Any]:
-    return {"type": kind, "kwargs": kwargs, "meta": {"name": name, "why": why}}

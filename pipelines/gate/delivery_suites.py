@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipelines.lib.gate.suites import Suite, _exp
+from pipelines.gate.suite import Suite, expectation
 
 
 def delivery_suite(doc: dict[str, Any], delivery) -> Suite:
@@ -36,7 +36,7 @@ def template_expectations(delivery) -> list[dict[str, Any]]:
         name = col["name"]
         if col.get("required", True) and "required_if" not in col:
             out.append(
-                _exp(
+                expectation(
                     "expect_column_values_to_not_be_null",
                     f"raw.delivery.required.{name}",
                     {"column": name},
@@ -45,7 +45,7 @@ def template_expectations(delivery) -> list[dict[str, Any]]:
             )
         if col["type"] == "code":
             out.append(
-                _exp(
+                expectation(
                     "expect_column_values_to_be_in_set",
                     f"raw.delivery.codes.{name}",
                     {"column": name, "value_set": sorted(col["codes"])},
@@ -55,7 +55,7 @@ def template_expectations(delivery) -> list[dict[str, Any]]:
         if "min" in col or "max" in col:
             bounds = {k: col[k] for k in ("min", "max") if k in col}
             out.append(
-                _exp(
+                expectation(
                     "expect_column_values_to_be_between",
                     f"raw.delivery.range.{name}",
                     {"column": name, **{f"{k}_value": v for k, v in bounds.items()}},
@@ -64,7 +64,7 @@ def template_expectations(delivery) -> list[dict[str, Any]]:
             )
     key = list(delivery.key)
     out.append(
-        _exp(
+        expectation(
             "expect_compound_columns_to_be_unique"
             if len(key) > 1
             else "expect_column_values_to_be_unique",

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipelines.lib.gate.dbt_tests import DataTests
-from pipelines.lib.gate.outcome import GateResult, Outcome
-from pipelines.lib.gate.suites import (
+from pipelines.gate.dbt_tests import DataTests
+from pipelines.gate.outcome import GateResult, Outcome
+from pipelines.gate.suites import (
     Suite,
     build_suites,
     load_severity,

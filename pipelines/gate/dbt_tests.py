@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.lib.gate.outcome import GateResult, Outcome
+from pipelines.gate.outcome import GateResult, Outcome
 
 RECORD = "dbt_tests.json"
 LAYERS = ("staging", "intermediate", "marts")
