@@ -53,7 +53,7 @@ def run(args) -> int:
 def unchanged_summary(spec: SourceSpec, where, started: float) -> str | None:
     """The closing summary when nothing changed since the last publication, else None
     (and the first reason why on stderr)."""
-    from pipelines.lib.unchanged import check
+    from pipelines.publish.decision import check
 
     try:
         unchanged, reason = check(spec, where)
@@ -149,7 +149,7 @@ def _execute_locked(
     from pipelines.cli.summary import summarise
     from pipelines.definitions import defs
     from pipelines.defs.operations.sensors import failure_tags
-    from pipelines.lib.fingerprint import inputs_fingerprint
+    from pipelines.publish.fingerprint import inputs_fingerprint
 
     fingerprint = inputs_fingerprint()  # before the run: what this publication is made from
 

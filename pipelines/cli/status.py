@@ -101,7 +101,7 @@ def _captured(fn, *args) -> str:
 
 def _print_gate(where) -> None:
     """The latest run of each gate stage, in plain words."""
-    from pipelines.lib.publication import STAGES, load_gate_record
+    from pipelines.publish.publication import STAGES, load_gate_record
 
     for stage in STAGES:
         record = load_gate_record(where.quality, stage)

@@ -106,16 +106,19 @@ class Located:
     kept: Snapshot | None = None
     note: str = ""
     missing: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Acquired:
-    """A dataset's bytes in the snapshot store (None for a source that keeps no snapshot)."""
+    """A dataset's bytes in the snapshot store (None for a source that keeps no snapshot:
+    then `path` is its file, read where it lies)."""
 
     snapshot: Snapshot | None
     created: bool
     note: str
     warnings: tuple[str, ...] = ()
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,7 @@ class Views:
     names: tuple[str, str]
     descriptions: tuple[str, str]
     refresh: Callable[[duckdb.DuckDBPyConnection, list[Dataset]], dict[str, int]]
+    asset: str  # the name of the step that (re)creates them
 
 
 class Source(Protocol):

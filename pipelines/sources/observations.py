@@ -66,6 +66,7 @@ OBSERVATION_VIEWS = Views(
         "provenance of every stored vintage; is_current marks the one in use.",
     ),
     refresh=_refresh_views,
+    asset="raw_views",
 )
 
 

@@ -11,8 +11,8 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
-from pipelines.lib.unchanged import check
+from pipelines.publish.decision import check
+from pipelines.publish.fingerprint import WATCHED, inputs_fingerprint
 from pipelines.settings import REPO_ROOT, paths
 from pipelines.sources.files import SourceSpec
 from pipelines.warehouse import ledger

@@ -67,7 +67,7 @@ def _record_tests(target, where, run_id: str) -> None:
 
     from pipelines.gate.dbt_tests import failed_build_gate, record_build
     from pipelines.gate.run import fingerprint, mart_tables
-    from pipelines.lib.publication import save_gate_record
+    from pipelines.publish.publication import save_gate_record
     from pipelines.warehouse.connect import connect
 
     results = target / "run_results.json"

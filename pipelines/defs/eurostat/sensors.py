@@ -40,10 +40,10 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
             note = f" ({len(failed)} check(s) failed)" if failed else ""
             return dg.SkipReason(f"no Eurostat dataset changed since its last download{note}")
         key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
-        from pipelines.defs.eurostat.assets import dataset_key
         from pipelines.defs.operations.selection import refresh_selection
+        from pipelines.publish.keys import asset_key, raw_key
 
-        keys = [dataset_key(code) for code in sorted(changed)]
+        keys = [asset_key(raw_key("eurostat", code)) for code in sorted(changed)]
         assets, checks = refresh_selection(keys, context.repository_def)
         return dg.RunRequest(
             run_key=f"eurostat-{key}",

@@ -3,10 +3,12 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
+from pipelines.publish import keys
+from pipelines.publish.keys import asset_key
 from pipelines.settings import paths
 from pipelines.warehouse import ledger
 
-PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
+PUBLISHED_KEY = asset_key(keys.PUBLISHED)
 
 
 @dg.asset(
@@ -20,7 +22,7 @@ PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
     pool="warehouse",
 )
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from pipelines.lib.publication import PublicationRefused, check_gate, publish  # DuckDB
+    from pipelines.publish.publication import PublicationRefused, check_gate, publish  # DuckDB
 
     where = paths().ensure()
     try:
@@ -36,7 +38,7 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
             },
         )
         raise dg.Failure(description=f"publication refused: {exc}") from exc
-    from pipelines.lib.fingerprint import inputs_fingerprint
+    from pipelines.publish.fingerprint import inputs_fingerprint
 
     # what the publication is made from (for `monitor refresh` to tell that nothing changed):
     # computed by the CLI before the run, or here for runs launched from the UI
@@ -62,7 +64,7 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
 
 
 @dg.asset(
-    key=["publication", "report"],
+    key=asset_key(keys.REPORT),
     deps=[PUBLISHED_KEY],
     group_name="publication",
     description="Static HTML monitoring report built from the published database only.",

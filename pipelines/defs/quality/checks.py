@@ -18,21 +18,11 @@ import dagster as dg
 
 from pipelines.gate.dbt_tests import SUITE_PREFIX
 from pipelines.gate.suites import build_suites
+from pipelines.publish.keys import DBT_CHECK, check_name, raw_key
 from pipelines.registry import load_registry
 from pipelines.settings import paths
 from pipelines.sources.quarantine import apply_raw_gate, quarantined_ids
 from pipelines.warehouse import ledger
-
-DBT_CHECK = "gate_dbt_tests"
-
-
-def is_gate_check(name: str) -> bool:
-    """A check of the quality gate (a Great Expectations suite or the gate's dbt tests)."""
-    return name.startswith("gx_") or name == DBT_CHECK
-
-
-def check_name(suite_name: str, stage: str) -> str:
-    return "gx_raw" if stage == "raw" else "gx_" + suite_name.split(".", 1)[1]
 
 
 def _specs(stage: str) -> list[dg.AssetCheckSpec]:
@@ -82,7 +72,7 @@ def _dbt_tests(context, where, run_id: str):
 
 def _run(context, stage: str):
     from pipelines.gate.run import run_stage  # DuckDB, pandas and GX: at run time
-    from pipelines.lib.publication import save_gate_record
+    from pipelines.publish.publication import save_gate_record
 
     where = paths().ensure()
     run_id = context.op_execution_context.run_id
@@ -134,7 +124,7 @@ def _run(context, stage: str):
             continue
         suite = suites.get(outcome.suite)
         asset = (
-            tuple(suite.asset) if suite else ("raw", "eurostat__" + outcome.suite.rsplit(".", 1)[1])
+            tuple(suite.asset) if suite else raw_key("eurostat", outcome.suite.rsplit(".", 1)[1])
         )
         by_check.setdefault((asset, check_name(outcome.suite, stage)), []).append(outcome)
     for (asset, name), outcomes in by_check.items():

@@ -7,5 +7,6 @@ checked for safety, validated cell by cell, snapshotted and loaded into the raw 
 
 from pipelines.registry.deliveries import Delivery, load_deliveries
 from pipelines.sources.intake.problems import DeliveryError, Problem
+from pipelines.sources.intake.source import SOURCE
 
-__all__ = ["Delivery", "DeliveryError", "Problem", "load_deliveries"]
+__all__ = ["SOURCE", "Delivery", "DeliveryError", "Problem", "load_deliveries"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.settings import SAMPLE_DIR, config, paths
-from pipelines.sources.files import SourceSpec
+from pipelines.sources.base import SourceSpec
+from pipelines.sources.files import is_sample_name
 from pipelines.sources.intake.problems import DeliveryError, Problem
 from pipelines.sources.intake.safety import name_problems
 
@@ -36,7 +37,7 @@ class Found:
 
     @property
     def is_sample(self) -> bool:
-        return self.path.name.upper().startswith("SAMPLE_")
+        return is_sample_name(self.path.name)
 
 
 def folders(spec: SourceSpec) -> list[tuple[Path, str]]:

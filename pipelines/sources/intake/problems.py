@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.sources.base import Refused
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,7 +26,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
-class DeliveryError(ValueError):
+class DeliveryError(Refused):
     """A delivery that was refused; nothing of it was snapshotted or loaded."""
 
     def __init__(self, code: str, problems: list[Problem]):

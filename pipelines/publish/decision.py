@@ -4,7 +4,7 @@
 - every raw file the source would give has the sha256 (and mode) of the snapshot that
   publication used, for every dataset of the registry;
 - registry, config, dbt project, expectations, code, tool versions and the microdata file
-  have the fingerprint recorded with that publication (pipelines.lib.fingerprint);
+  have the fingerprint recorded with that publication (pipelines.publish.fingerprint);
 - the warehouse still holds exactly those vintages as current and the marts the gate passed.
 
 Anything else (a live source, a missing file, a locked warehouse, an older publication
@@ -34,7 +34,7 @@ def check(spec, where: Paths) -> tuple[Unchanged | None, str]:
     last, reason = _last_publication(where)
     if last is None:
         return None, reason
-    from pipelines.lib.fingerprint import inputs_fingerprint
+    from pipelines.publish.fingerprint import inputs_fingerprint
 
     fingerprint = inputs_fingerprint()
     reason = _sources_differ(spec, where, last) or _state_differs(where, last, fingerprint)
@@ -75,48 +75,26 @@ def _state_differs(where: Paths, last: dict, fingerprint: str) -> str | None:
 
 
 def _sources_differ(spec, where: Paths, last: dict) -> str | None:
+    """Each dataset that keeps vintages is located as its source's ingest would locate it
+    (pipelines.sources: the same `locate`), and compared with the published snapshot."""
     from pipelines.registry import load_registry
-    from pipelines.settings import SAMPLE_DIR
-    from pipelines.sources.files import SourceError, find_in_folder
+    from pipelines.sources.base import Refused, SourceError
+    from pipelines.sources.kinds import source_kinds
 
     published = {s["dataset"]: s for s in last.get("snapshots", [])}
     reg = load_registry()
-    expected = {code: d for code, d in reg.datasets.items() if d["source"] == "eurostat"}
-    if set(published) != set(expected) | set(reg.deliveries):
+    taken = [(k, d) for k in source_kinds().values() if k.views for d in k.datasets(reg)]
+    if set(published) != {d.code for _, d in taken}:
         return "the registry's datasets differ from the published snapshots"
-    folder = SAMPLE_DIR / "eurostat" if spec.kind == "sample" else spec.path
-    for code in expected:
+    for kind, dataset in taken:
         try:
-            path = find_in_folder(folder, code) if folder and folder.is_dir() else None
-        except SourceError as exc:
+            located = kind.locate(spec, dataset, where)
+        except (SourceError, Refused) as exc:
             return str(exc)
-        if path is None:
-            return f"no file for {code} in {folder}"
-        mode = (
-            "sample" if spec.kind == "sample" or path.name.upper().startswith("SAMPLE_") else "dir"
-        )
-        if _differs(published[code], mode, path):
-            return f"{code}: {path.name} differs from the published snapshot"
-    return _deliveries_differ(spec, reg.deliveries, published)
-
-
-def _deliveries_differ(spec, deliveries: dict, published: dict) -> str | None:
-    """Each spreadsheet delivery is found where its ingest would look (pipelines.sources.intake)."""
-    from pipelines.sources.intake.locate import find, folders
-    from pipelines.sources.intake.problems import DeliveryError
-
-    for code in deliveries:
-        try:
-            found = next(
-                (f for folder, kind in folders(spec) if (f := find(code, folder, kind))), None
-            )
-        except DeliveryError as exc:
-            return str(exc)
-        if found is None:
-            return f"no file for {code} in the delivery folders"
-        mode = "sample" if found.is_sample else found.origin_kind
-        if _differs(published[code], mode, found.path):
-            return f"{code}: {found.path.name} differs from the published snapshot"
+        if located.path is None or located.kept is not None or located.note:
+            return located.missing or f"no file for {dataset.code} where {kind.name} looks"
+        if _differs(published[dataset.code], located.mode, located.path):
+            return f"{dataset.code}: {located.path.name} differs from the published snapshot"
     return None
 
 
