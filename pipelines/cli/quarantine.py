@@ -1,5 +1,5 @@
 """`monitor quarantine list|drop ID`: the snapshots refused by ingest or the raw quality gate,
-which never become a dataset's current vintage (pipelines/lib/quarantine.py)."""
+which never become a dataset's current vintage (pipelines/sources/quarantine.py)."""
 
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
 
 
 def _quarantine(where, run_id: str) -> list[str]:
-    """Snapshots this run set aside, and how many stay set aside (pipelines/lib/quarantine.py)."""
+    """Snapshots this run set aside, and how many stay set aside (pipelines/sources/quarantine.py)."""
     from pipelines.sources.quarantine import list_quarantined
 
     entries = list_quarantined(where.raw)

@@ -17,6 +17,7 @@ import duckdb
 
 from pipelines.gate import GateResult, fingerprint, mart_tables
 from pipelines.gate.dbt_tests import SUITE_PREFIX as DBT_SUITE_PREFIX
+from pipelines.publish.attempt import PUBLISHED, Attempt
 from pipelines.warehouse import ledger
 from pipelines.warehouse.connect import connect
 
@@ -144,7 +145,7 @@ def publish(
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
-    ledger.append(ledger_path, entry)
+    Attempt(PUBLISHED, entry.get("run_id"), details=entry).record(ledger_path)
     return Published(publication_id, published_db, counts, is_sample)
 
 

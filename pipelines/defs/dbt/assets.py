@@ -61,7 +61,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 
 def _record_tests(target, where, run_id: str) -> None:
-    """Hand the data-test results of this build to the models gate (pipelines/lib/gate/
+    """Hand the data-test results of this build to the models gate (pipelines/gate/
     dbt_tests.py); a build that failed also records a failed models gate at once."""
     import json
 

@@ -3,10 +3,9 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
-from pipelines.publish import keys
+from pipelines.publish import attempt, keys
 from pipelines.publish.keys import asset_key
 from pipelines.settings import paths
-from pipelines.warehouse import ledger
 
 PUBLISHED_KEY = asset_key(keys.PUBLISHED)
 
@@ -28,15 +27,7 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     try:
         gates = check_gate(where.warehouse_db, where.quality)
     except PublicationRefused as exc:
-        ledger.append(
-            where.ledger,
-            {
-                "status": "refused",
-                "reason": str(exc),
-                "run_id": context.run.run_id,
-                "code_version": ledger.code_version(),
-            },
-        )
+        attempt.refused(where.ledger, context.run.run_id, str(exc))
         raise dg.Failure(description=f"publication refused: {exc}") from exc
     from pipelines.publish.fingerprint import inputs_fingerprint
 

@@ -4,9 +4,9 @@
   dbt (a failed raw check stops the models from being built);
 - `models_quality_gate`: one check per suite on the staging and mart assets, after dbt, and
   `gate_dbt_tests` on every dbt-tested asset (the dbt data tests of this run's build, or of a
-  fresh `dbt test` when the marts are not what that build left: pipelines/lib/gate/dbt_tests.py).
+  fresh `dbt test` when the marts are not what that build left: pipelines/gate/dbt_tests.py).
 
-A raw-stage failure quarantines the failing vintage (pipelines/lib/quarantine.py).
+A raw-stage failure quarantines the failing vintage (pipelines/sources/quarantine.py).
 
 Each stage records its result (warehouse/quality/gate_<stage>.json); the publish asset re-reads
 those records itself and refuses unless both passed for exactly the data being published.
@@ -18,11 +18,11 @@ import dagster as dg
 
 from pipelines.gate.dbt_tests import SUITE_PREFIX
 from pipelines.gate.suites import build_suites
+from pipelines.publish import attempt
 from pipelines.publish.keys import DBT_CHECK, check_name, raw_key
 from pipelines.registry import load_registry
 from pipelines.settings import paths
 from pipelines.sources.quarantine import apply_raw_gate, quarantined_ids
-from pipelines.warehouse import ledger
 
 
 def _specs(stage: str) -> list[dg.AssetCheckSpec]:
@@ -98,19 +98,14 @@ def _run(context, stage: str):
     for outcome in errors + warnings:
         context.log.warning(outcome.sentence())
     if not result.passed:
-        ledger.append(
+        attempt.refused(
             where.ledger,
-            {
-                "status": "refused",
-                "reason": f"{stage} quality gate failed: "
-                + "; ".join(o.sentence() for o in errors[:5]),
-                "run_id": run_id,
-                "gate_passed": False,
-                "gate_stage": stage,
-                "failed_expectations": sorted({o.name for o in errors}),
-                "snapshots": result.snapshot_ids,
-                "code_version": ledger.code_version(),
-            },
+            run_id,
+            f"{stage} quality gate failed: " + "; ".join(o.sentence() for o in errors[:5]),
+            gate_passed=False,
+            gate_stage=stage,
+            failed_expectations=sorted({o.name for o in errors}),
+            snapshots=result.snapshot_ids,
         )
     by_check: dict[tuple, list] = {}
     if stage == "models":  # every dbt-tested asset reports, passed or not

@@ -5,19 +5,17 @@ and per kind of raw views one asset over the datasets that feed them.
 `raw.observations` waits for every dataset that keeps vintages (every source's, deliveries
 too): it is where the unchanged-inputs decision is taken (pipelines.publish.decision)."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
 
 from pipelines.defs.resources import SourceResource
 from pipelines.defs.specs import raw_view_spec
-from pipelines.publish import keys
+from pipelines.publish import attempt, keys
 from pipelines.registry import load_registry
 from pipelines.settings import paths
 from pipelines.sources.base import Dataset, Refused, Source, Views
-from pipelines.sources.kinds import source_kinds
-from pipelines.warehouse import ledger
+from pipelines.sources.kinds import all_datasets
 
 
 def dataset_key(dataset: Dataset) -> dg.AssetKey:
@@ -39,16 +37,12 @@ def _refused(context: dg.AssetExecutionContext, dataset: Dataset, exc: Refused) 
     recorded in the ledger."""
     for problem in exc.problems:
         context.log.error(f"{dataset.code}: {problem}")
-    ledger.append(
+    attempt.refused(
         paths().ledger,
-        {
-            "status": "refused",
-            "reason": str(exc)[:2000],
-            "run_id": context.run.run_id,
-            "refused_delivery": dataset.code,
-            "problems": [str(p) for p in exc.problems[:200]],
-            "code_version": ledger.code_version(),
-        },
+        context.run.run_id,
+        str(exc)[:2000],
+        refused_delivery=dataset.code,
+        problems=[str(p) for p in exc.problems[:200]],
     )
 
 
@@ -156,7 +150,7 @@ def build_views_asset(
 
 def build_defs() -> dg.Definitions:
     reg = load_registry()
-    taken = [(kind, d) for kind in source_kinds().values() for d in kind.datasets(reg)]
+    taken = all_datasets(reg)  # a dataset whose source names no folder is an error
     assets = [build_dataset_asset(kind, d) for kind, d in taken]
     # the decision must see every vintage of this run: it waits for every dataset with views
     with_vintages = [dataset_key(d) for kind, d in taken if kind.views is not None]
