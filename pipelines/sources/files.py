@@ -111,7 +111,8 @@ def locate_file(
     missing = f"no file for dataset {code} in {folder} (expected e.g. {code}.tsv)"
     if spec.kind == "dir" and list_snapshots(raw_root, source, code):
         kept = keep_last_accepted(raw_root, source, code, f"not in {folder}")
-        return Located(kept.snapshot.mode, kept=kept.snapshot, note=kept.note, missing=missing)
+        absent = f"no file for {code} in {folder}"
+        return Located(kept.snapshot.mode, kept=kept.snapshot, note=kept.note, missing=absent)
     raise SourceError(missing)
 
 

@@ -128,9 +128,11 @@ class IntakeSource:
         kept = last_accepted(where.raw, delivery.source, delivery.code)
         skipped = skipped_note(where.raw, delivery.source, delivery.code, kept)
         searched = ", ".join(str(f) for f, _ in folders(spec))
+        absent = f"no file for {delivery.code} in the delivery folders"
         if kept is not None:
             note = f"not in {searched}; kept snapshot {kept.snapshot_id}"
-            return Located(kept.mode, kept=kept, note=note + (f" ({skipped})" if skipped else ""))
+            note += f" ({skipped})" if skipped else ""
+            return Located(kept.mode, kept=kept, note=note, missing=absent)
         if spec.kind == "sample":
             raise DeliveryError(
                 delivery.code, [Problem(searched, f"no SAMPLE_{delivery.code} file")]
@@ -140,7 +142,7 @@ class IntakeSource:
             raise DeliveryError(delivery.code, [Problem(searched, f"no file for {delivery.code}")])
         used = f"no delivery in {searched}; bundled SAMPLE used"
         note = used + (f" ({skipped})" if skipped else "")
-        return Located("sample", path=fallback.path, note=note, warnings=(used,))
+        return Located("sample", path=fallback.path, note=note, missing=absent, warnings=(used,))
 
     def fetch(
         self, located: Located, dataset: Dataset, where: Paths, log: Log | None = None
