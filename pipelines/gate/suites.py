@@ -88,7 +88,7 @@ def with_finite_checks(suite: Suite, float_columns: list[str], rules: dict[str, 
             "expect_column_values_to_be_in_set",
             f"{short}.finite.{c}",
             {"column": f"{c}{FINITE_SUFFIX}", "value_set": [True]},
-            f"{c} is a finite number or empty: NaN and ±infinity fail",
+            f"{c} is a finite number or empty: not-a-number and ±infinity fail",
         )
         for c in float_columns
     ]
