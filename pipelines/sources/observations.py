@@ -16,6 +16,7 @@ A subclass names itself and writes two methods:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,7 +90,7 @@ class ObservationFrame:
         yield self.frame
 
 
-class ObservationSource:
+class ObservationSource(ABC):
     """Locate, fetch, check and load for an API source of observations (see the module)."""
 
     name: str
@@ -100,10 +101,16 @@ class ObservationSource:
 
     # -- what a subclass writes ------------------------------------------------------------
     def fetch_live(self, dataset: Dataset, where: Paths, log: Log | None) -> Acquired:
-        raise NotImplementedError(f"{self.name}: no live API")
+        """A source without an API of its own is refused on `--source live` (sample and
+        dir: files still load)."""
+        raise IngestError(
+            f"{dataset.code}: source {self.name} has no live API; "
+            "use --source sample or --source dir:PATH"
+        )
 
+    @abstractmethod
     def open_stream(self, data: bytes, file: str, dataset: str) -> ObservationBatches:
-        raise NotImplementedError
+        """Parse a file's bytes into batches of observations."""
 
     def code_of(self, file_name: str) -> str:
         """The dataset code a file's name stands for."""
