@@ -1,5 +1,5 @@
 """The pandas baseline for the microdata benchmark: the same cells as
-`pipelines.lib.microdata.aggregate` (same rules, bands, distinct-person counts and
+`pipelines.sources.microdata.aggregate` (same rules, bands, distinct-person counts and
 PSU-linearised standard errors), written as plain pandas groupbys, one per grouping set."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.lib.microdata.schema import REGIONS
+from pipelines.sources.microdata.schema import REGIONS
 
 AGE_BANDS = [(15, 19), (20, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74)]
 COB = {"NAT": "NAT", "EU": "EU27_2020_FOR", "NEU": "NEU27_2020_FOR"}

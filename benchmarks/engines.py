@@ -1,6 +1,6 @@
 """`dbt build` of the whole project on PostgreSQL (and on Spark with MONITOR_BENCH_SPARK=1,
 about ten minutes here) against the same build on DuckDB in the same run, from the SAMPLE's
-raw and registry tables; the servers are throwaway ones on loopback (pipelines/engines/local).
+raw and registry tables; the servers are throwaway ones on loopback (pipelines/warehouse/engines/local).
 Also the server start, the load of the raw and registry tables, and a whole `monitor refresh`
 of the sample with warehouse.engine=postgres (committee role included) against the same
 refresh on DuckDB, each in a fresh home."""
@@ -15,9 +15,9 @@ from benchmarks.harness import BIN, Figure, Goal, Session, Skip, measure
 
 
 def run(session: Session) -> list[Figure]:
-    from pipelines.engines.dbt import dbt_build
-    from pipelines.engines.load_postgres import load_postgres
-    from pipelines.engines.local.postgres import LocalPostgres, pg_bin
+    from pipelines.warehouse.engines.dbt import dbt_build
+    from pipelines.warehouse.engines.load_postgres import load_postgres
+    from pipelines.warehouse.engines.local.postgres import LocalPostgres, pg_bin
 
     if pg_bin() is None:
         raise Skip("PostgreSQL server binaries not found")
@@ -49,9 +49,9 @@ def run(session: Session) -> list[Figure]:
 
 
 def _spark(duck, scratch, base) -> list[Figure]:
-    from pipelines.engines.dbt import dbt_build
-    from pipelines.engines.load_spark import load_spark
-    from pipelines.engines.local.spark import LocalSpark, spark_home
+    from pipelines.warehouse.engines.dbt import dbt_build
+    from pipelines.warehouse.engines.load_spark import load_spark
+    from pipelines.warehouse.engines.local.spark import LocalSpark, spark_home
 
     if spark_home() is None:
         raise Skip("pyspark not installed (make install-spark)")
@@ -71,7 +71,7 @@ def _spark(duck, scratch, base) -> list[Figure]:
 
 def _refresh(session: Session, server) -> list[Figure]:
     """`monitor refresh` of the sample on DuckDB, then with the warehouse on PostgreSQL."""
-    from pipelines.engines.publish_postgres import create_committee_role
+    from pipelines.publish.postgres import create_committee_role
 
     settings = server.create_database("refresh", "refresher")
     create_committee_role(server.superuser(), "refresh", "committee", "committee-pw")

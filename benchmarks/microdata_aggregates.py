@@ -1,7 +1,7 @@
 """Microdata: synthetic LFS-like files of 1M, 10M and 100M person-quarter rows (generated once
 into bench-results/microdata/) -> every cell (2 indicators x 5 years x Flanders and 5
 provinces x 16 categories) with PSU-linearised standard errors and disclosure control, in
-DuckDB with the configured memory limit (pipelines.lib.microdata). Each run in its own
+DuckDB with the configured memory limit (pipelines.sources.microdata). Each run in its own
 subprocess, whose peak resident memory (ru_maxrss) is measured.
 
 Baselines in the same run: a pandas groupby implementation of the same cells on the 10M file
@@ -33,7 +33,7 @@ def synthetic_file(session: Session, rows: int) -> tuple[Path, Run | None]:
     cmd = [
         sys.executable,
         "-m",
-        "pipelines.lib.microdata.synthetic",
+        "pipelines.sources.microdata.synthetic",
         "--rows",
         str(rows),
         "--out",
@@ -188,9 +188,9 @@ def _same_cells(ours: Path, pandas: Path) -> str:
 
 
 def _ours(path: str, out: str) -> None:
-    from pipelines.lib.microdata.aggregate import Engine, aggregate
-    from pipelines.lib.microdata.disclosure import Rules
     from pipelines.settings import config
+    from pipelines.sources.microdata.aggregate import Engine, aggregate
+    from pipelines.sources.microdata.disclosure import Rules
 
     settings = config()
     engine = Engine.from_config(settings)

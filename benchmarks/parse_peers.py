@@ -232,7 +232,7 @@ def _server(files: dict[str, Path]):
 
 
 def _ours(path: Path) -> dict:
-    from pipelines.parsing import parse_file
+    from pipelines.sources.eurostat.parsing import parse_file
 
     parsed, figures = _timed(lambda: parse_file(path))
     return figures | {"checksum": _checksum_polars(parsed.frame, parsed.dimensions)}
@@ -255,7 +255,7 @@ def _eurostat_checksum(wide) -> dict:
     (`settle_pandas`)."""
     import pandas as pd
 
-    from pipelines.parsing import normalise_period
+    from pipelines.sources.eurostat.parsing import normalise_period
 
     periods = [c[: -len("_value")] for c in wide.columns if c.endswith("_value")]
     dims = list(wide.columns[: list(wide.columns).index(periods[0] + "_value")])
@@ -317,7 +317,7 @@ def _sdmx1_checksum(long, dims: list[str]) -> dict:
     OBS_FLAG, CONF_STATUS). Its conventions, mapped to ours: CONF_STATUS stays in its own
     column, as ours (conf_status), but ours also marks a confidential cell (every status but
     F) with the flag `c` and gives it no value (`settle_pandas`)."""
-    from pipelines.parsing import normalise_period
+    from pipelines.sources.eurostat.parsing import normalise_period
 
     frame = long.reset_index()
     time = frame["TIME_PERIOD"].map(normalise_period)

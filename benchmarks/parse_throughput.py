@@ -2,7 +2,7 @@
 ~1 GB (not in quick runs) old-bulk TSV made from a real shared file by replicating its series
 under new geography codes (benchmarks/_eurostat_bulk.py; generated once into
 bench-results/parse/), parsed by the pipeline's parser as the ingest reads a file
-(`pipelines.parsing.parse_stream`: batches of lines, each batch consumed before the next
+(`pipelines.sources.eurostat.parsing.parse_stream`: batches of lines, each batch consumed before the next
 ones are parsed) and by a plain pandas read_csv + melt to the same long table, each in its
 own subprocess (peak memory, `ru_maxrss`, per parser). Both must give the same observations
 (a checksum over counts, values and flags per period, accumulated batch by batch for ours).
@@ -300,11 +300,11 @@ def pandas_melt(data: bytes):
 
 
 def settle_pandas(values, flags, conf) -> tuple:
-    """Our reading of confidentiality (`settle_confidentiality` in pipelines.parsing) on a
+    """Our reading of confidentiality (`settle_confidentiality` in pipelines.sources.eurostat.parsing) on a
     peer's pandas columns: status C for the flag `c` of older files, the flag `c` for every
     confidential status, no value in a confidential cell. Returns values, flags and status,
     and which cells it changed."""
-    from pipelines.parsing import CONFIDENTIAL_CODES
+    from pipelines.sources.eurostat.parsing import CONFIDENTIAL_CODES
 
     legacy = flags.str.contains("c", regex=False)
     confidential = conf.isin(CONFIDENTIAL_CODES) | legacy
@@ -374,7 +374,7 @@ def _merge(parts: list[dict]) -> dict:
 
 
 def _checksum_pandas(long, dims: list[str]) -> dict:
-    from pipelines.parsing import normalise_period
+    from pipelines.sources.eurostat.parsing import normalise_period
 
     settled = settle_pandas(long["value"], long["flags"], long["conf_status"])
     long["value"], long["flags"], long["conf_status"], _ = settled
@@ -411,7 +411,7 @@ def _ours(path: Path, checksum: bool = False) -> dict:
     ones are parsed. Timed runs only count the observations; the checksum run (`--check`)
     computes each batch's part of the checksum as the batch arrives (its figures are not
     used: the checksum's group-bys would be timed with the parse)."""
-    from pipelines.parsing import dataset_code_from_name, parse_stream
+    from pipelines.sources.eurostat.parsing import dataset_code_from_name, parse_stream
 
     code = dataset_code_from_name(path.name)
 
@@ -428,7 +428,7 @@ def _ours(path: Path, checksum: bool = False) -> dict:
 
 
 def _whole(path: Path) -> dict:
-    from pipelines.parsing import dataset_code_from_name, parse_bytes
+    from pipelines.sources.eurostat.parsing import dataset_code_from_name, parse_bytes
 
     code = dataset_code_from_name(path.name)
     parsed, figures = _timed(lambda: parse_bytes(path.read_bytes(), str(path), code))

@@ -1,7 +1,7 @@
 """End-to-end `monitor refresh` of the bundled sample in a temp MONITOR_HOME (each a
 subprocess: definitions load and start-up count), against a floor measured in the same run:
 `dbt build` of the same project alone plus the Great Expectations validation alone (both
-gate stages through pipelines.lib.gate, GX import and Data Docs included).
+gate stages through pipelines.gate, GX import and Data Docs included).
 
 Goals: cold full refresh <= 1.5x the floor; a refresh with nothing changed <= 5 s.
 """
@@ -115,8 +115,8 @@ def run(session: Session) -> list[Figure]:
 
 
 def _gx_worker(warehouse: str, quality: str) -> None:
-    from pipelines.lib.gate import run_stage
-    from pipelines.lib.registry import load_registry
+    from pipelines.gate import run_stage
+    from pipelines.registry import load_registry
 
     reg = load_registry()
     results = [run_stage(stage, Path(warehouse), reg, Path(quality)) for stage in ("raw", "models")]

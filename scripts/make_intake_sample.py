@@ -4,8 +4,8 @@ SERV documents in shared/seeds (labelled `sample`, with their citation) and inve
 
 from __future__ import annotations
 
-from pipelines.lib.intake.spec import load_deliveries
-from pipelines.lib.intake.template import csv_text, workbook_bytes
+from pipelines.registry.deliveries import load_deliveries
+from pipelines.registry.templates import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
 
 # Citations and notes in Dutch, as a Flemish department delivers them (the report shows them

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.lib.registry import load_registry  # noqa: E402
+from pipelines.registry import load_registry  # noqa: E402
 from pipelines.settings import SAMPLE_DIR  # noqa: E402
 
 YEARS = list(range(2010, 2025))

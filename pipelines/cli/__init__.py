@@ -116,7 +116,7 @@ def _command(args):
 
 def _failed(command: str, exc: Exception) -> int:
     """A clear message for what stopped the command; the traceback goes to a log file."""
-    from pipelines.lib.registry import RegistryError
+    from pipelines.registry import RegistryError
     from pipelines.settings import DbtNotInstalled
 
     if isinstance(exc, RegistryError):  # a broken registry stops any command before it runs

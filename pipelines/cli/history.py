@@ -13,6 +13,9 @@ def print_runs(dagster_home, limit: int) -> None:
         return
     import dagster as dg
 
+    from pipelines.warehouse.instance import prepare_instance
+
+    prepare_instance(dagster_home)  # an instance folder of an older version names moved classes
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         records = instance.get_run_records(limit=limit)
         print(f"Last {len(records)} run(s):")

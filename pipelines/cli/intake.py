@@ -14,9 +14,9 @@ def _code_for(name: str, codes: list[str]) -> str | None:
 
 
 def run(args) -> int:
-    from pipelines.lib.intake import DeliveryError
-    from pipelines.lib.intake.ingest import check_file
-    from pipelines.lib.registry import RegistryError, load_registry
+    from pipelines.registry import RegistryError, load_registry
+    from pipelines.sources.intake import DeliveryError
+    from pipelines.sources.intake.source import check_file
 
     try:
         deliveries = load_registry().deliveries

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from pipelines.parsing import ParseError, parse_file
+from pipelines.sources.eurostat.parsing import ParseError, parse_file
 
 
 def run(args) -> int:

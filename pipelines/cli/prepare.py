@@ -13,8 +13,8 @@ def run(args) -> int:
     path = ensure_manifest(force=args.force)
     state = "built" if stale else "up to date"
     print(f"dbt manifest {state}: {path} ({time.perf_counter() - started:.1f}s)")
-    from pipelines.cli.refresh import prepare_instance
     from pipelines.settings import paths
+    from pipelines.warehouse.instance import prepare_instance
 
     home = paths().dagster_home
     prepare_instance(home)

@@ -1,5 +1,5 @@
 """`monitor quarantine list|drop ID`: the snapshots refused by ingest or the raw quality gate,
-which never become a dataset's current vintage (pipelines/lib/quarantine.py)."""
+which never become a dataset's current vintage (pipelines/sources/quarantine.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 
 def run(args) -> int:
-    from pipelines.lib.quarantine import QuarantineError, drop, list_quarantined, log_path
     from pipelines.settings import paths
+    from pipelines.sources.quarantine import QuarantineError, drop, list_quarantined, log_path
 
     raw = paths().raw
     if args.action == "list":

@@ -103,8 +103,8 @@ def _text(value) -> str:
 
 
 def run(args) -> int:
-    from pipelines.engines.server_run import server_engine
     from pipelines.settings import paths
+    from pipelines.warehouse.engines.server_run import server_engine
 
     if not args.db and server_engine() == "postgres":  # the committees' published schema
         return _run_postgres(args)
@@ -127,7 +127,7 @@ def run(args) -> int:
 def _run_postgres(args) -> int:
     import psycopg2
 
-    from pipelines.engines.query_postgres import query_with_label as query_postgres
+    from pipelines.cli.query_postgres import query_with_label as query_postgres
 
     try:
         columns, rows, label = query_postgres(args.sql)

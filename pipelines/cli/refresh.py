@@ -6,37 +6,14 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import redirect_stdout
-from pathlib import Path
 
-from pipelines.lib.sources import SourceError, SourceSpec
-
-DAGSTER_YAML = """# Written by `monitor`; the Dagster instance for runs started from the command line.
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    # a run containing a step of the pool `warehouse` runs alone (DuckDB: one writer)
-    granularity: run
-    default_limit: 1
-# Dagster's SQLite storage and layout, with a cheaper event log (pipelines/lib/dagster_storage.py)
-storage:
-  custom:
-    module: pipelines.lib.dagster_storage
-    class: FastSqliteStorage
-    config: {}
-"""
-
-
-def prepare_instance(dagster_home: Path) -> None:
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+from pipelines.sources.files import SourceError, SourceSpec
+from pipelines.warehouse.instance import prepare_instance
 
 
 def clean_leftovers(where) -> list[str]:
     """Remove half-written files a killed run may have left (never a finished file)."""
-    from pipelines.lib.snapshots import clean_incoming
+    from pipelines.sources.store import clean_incoming
 
     notes = []
     removed = clean_incoming(where.raw)
@@ -76,7 +53,7 @@ def run(args) -> int:
 def unchanged_summary(spec: SourceSpec, where, started: float) -> str | None:
     """The closing summary when nothing changed since the last publication, else None
     (and the first reason why on stderr)."""
-    from pipelines.lib.unchanged import check
+    from pipelines.publish.decision import check
 
     try:
         unchanged, reason = check(spec, where)
@@ -113,8 +90,8 @@ def execute(job_name: str, spec: SourceSpec | None, skip_unchanged: bool = False
     publication (sample and dir sources), or skip dbt, gate and publication after the ingest
     when no dataset has a new vintage (any source)."""
     started = time.perf_counter()
-    from pipelines.lib.lock import WarehouseLocked, warehouse_lock
     from pipelines.settings import config, export_env
+    from pipelines.warehouse.lock import WarehouseLocked, warehouse_lock
 
     where = export_env()
     try:
@@ -172,7 +149,7 @@ def _execute_locked(
     from pipelines.cli.summary import summarise
     from pipelines.definitions import defs
     from pipelines.defs.operations.sensors import failure_tags
-    from pipelines.lib.fingerprint import inputs_fingerprint
+    from pipelines.publish.fingerprint import inputs_fingerprint
 
     fingerprint = inputs_fingerprint()  # before the run: what this publication is made from
 

@@ -13,7 +13,7 @@ TEMPLATES_DIR = REPO_ROOT / "docs" / "templates"
 
 
 def run(args) -> int:
-    from pipelines.lib.registry import RegistryError, load_registry
+    from pipelines.registry import RegistryError, load_registry
 
     try:
         reg = load_registry(args.folder)
@@ -21,11 +21,11 @@ def run(args) -> int:
         print(f"registry error: {exc}", file=sys.stderr)
         return 2
     if args.action == "docs":
-        from pipelines.lib.registry_docs import render
+        from pipelines.registry.docs import render
 
         DOCS_FILE.write_text(render(reg), encoding="utf-8")
         print(f"wrote {DOCS_FILE} ({len(reg.indicators)} indicators, {len(reg.targets)} targets)")
-        from pipelines.lib.intake.template import render_docs, write_templates
+        from pipelines.registry.templates import render_docs, write_templates
 
         DELIVERIES_DOC.write_text(render_docs(reg.deliveries), encoding="utf-8")
         written = write_templates(reg.deliveries, TEMPLATES_DIR)

@@ -9,8 +9,8 @@ from pipelines.cli.query import open_read_only
 
 
 def run(args) -> int:
-    from pipelines.lib import ledger
     from pipelines.settings import paths
+    from pipelines.warehouse import ledger
 
     where = paths()
     if not where.published_db.exists():
@@ -78,7 +78,7 @@ def run(args) -> int:
 
 def _print_quarantine(where) -> None:
     from pipelines.cli.quarantine import print_list
-    from pipelines.lib.quarantine import list_quarantined
+    from pipelines.sources.quarantine import list_quarantined
 
     print(print_list(list_quarantined(where.raw)), end="")
 
@@ -101,7 +101,7 @@ def _captured(fn, *args) -> str:
 
 def _print_gate(where) -> None:
     """The latest run of each gate stage, in plain words."""
-    from pipelines.lib.publication import STAGES, load_gate_record
+    from pipelines.publish.publication import STAGES, load_gate_record
 
     for stage in STAGES:
         record = load_gate_record(where.quality, stage)

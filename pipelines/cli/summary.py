@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.defs.errors import root_message
-from pipelines.defs.quality.checks import DBT_CHECK, is_gate_check
+from pipelines.publish.keys import (
+    DBT_CHECK,
+    DBT_LAYERS,
+    MICRODATA_AGGREGATES,
+    PUBLISHED,
+    RAW_GATE_CHECK,
+    RAW_OBSERVATIONS,
+    REPORT,
+    is_gate_check,
+    raw_key,
+    user_string,
+)
 
 
 @dataclass
@@ -24,35 +35,35 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     lines = [f"\nRefresh run {result.run_id} finished in {elapsed_s:.1f}s"]
 
     raws = {k: v for k, v in materialised.items() if k.startswith("raw/") and "snapshot_id" in v}
+    eurostat = user_string(raw_key("eurostat", ""))
     lines.append(f"  sources read: {len(raws)} dataset(s)")
-    for key, meta in sorted(
-        raws.items(), key=lambda kv: (not kv[0].startswith("raw/eurostat__"), kv[0])
-    ):
+    for key, meta in sorted(raws.items(), key=lambda kv: (not kv[0].startswith(eurostat), kv[0])):
         unit = "rows" if "rows" in meta else "obs"  # spreadsheet deliveries count rows
         lines.append(
             f"    - {key.split('__', 1)[1]:<20} {_v(meta, 'observations')} {unit}, "
             f"snapshot {_v(meta, 'snapshot_id')} [{_v(meta, 'mode')}] {_v(meta, 'note')}"
         )
     lines += _quarantine(where, result.run_id)
-    micro = materialised.get("raw/microdata__lfs_aggregates")
+    micro = materialised.get(user_string(MICRODATA_AGGREGATES))
     if micro is not None:
         lines.append("  microdata: " + _microdata(micro))
     skipped = [k for k, m in raws.items() if "skipped the download" in str(_v(m, "note"))]
     if skipped:
         lines.append(f"  live: {len(skipped)} dataset(s) unchanged at Eurostat, download skipped")
-    if "raw/observations" in materialised:
+    observations = user_string(RAW_OBSERVATIONS)
+    if observations in materialised:
         lines.append(
-            f"  rows: {_v(materialised['raw/observations'], 'current_rows')} current raw observations"
+            f"  rows: {_v(materialised[observations], 'current_rows')} current raw observations"
         )
 
     unchanged = [
         _v(e.asset_observation_data.asset_observation.metadata, "unchanged_since")
         for e in result.get_asset_observation_events()
-        if e.asset_key.to_user_string() == "raw/observations"
+        if e.asset_key.to_user_string() == observations
     ]
-    published = "publication/monitor_db" in materialised
+    published = user_string(PUBLISHED) in materialised
     if unchanged and not published and not failures:
-        raw_checks = [c for c in checks if c.check_name == "gx_raw"]
+        raw_checks = [c for c in checks if c.check_name == RAW_GATE_CHECK]
         passed = all(c.passed for c in raw_checks)
         lines += [
             f"  raw quality gate: {'passed' if passed else 'warnings'} ({len(raw_checks)} checks)",
@@ -66,9 +77,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         return Summary("\n".join(lines), True)
 
     dbt_checks = [c for c in checks if not is_gate_check(c.check_name)]
-    dbt_models = [
-        k for k in materialised if k.split("/")[0] in ("staging", "intermediate", "marts")
-    ]
+    dbt_models = [k for k in materialised if k.split("/")[0] in DBT_LAYERS]
     failed_dbt = [c for c in dbt_checks if not c.passed]
     if dbt_models or dbt_checks:
         lines.append(
@@ -82,8 +91,8 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     gx = [c for c in checks if is_gate_check(c.check_name)]
     if gx:
         for stage, group in (
-            ("raw", [c for c in gx if c.check_name == "gx_raw"]),
-            ("models", [c for c in gx if c.check_name != "gx_raw"]),
+            ("raw", [c for c in gx if c.check_name == RAW_GATE_CHECK]),
+            ("models", [c for c in gx if c.check_name != RAW_GATE_CHECK]),
         ):
             if not group:
                 lines.append(f"  {stage} quality gate: not run")
@@ -108,7 +117,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append("  quality gate: not run")
 
     if published:
-        meta = materialised["publication/monitor_db"]
+        meta = materialised[user_string(PUBLISHED)]
         sample = _sample_label(meta, raws)
         lines.append(
             f"  published: {_v(meta, 'path')} (publication {_v(meta, 'publication_id')}){sample}"
@@ -118,8 +127,8 @@ def summarise(result, where, elapsed_s: float) -> Summary:
         lines.append(
             f"  published: NOTHING — the previous publication at {where.published_db} is unchanged"
         )
-    if "publication/report" in materialised:
-        meta = materialised["publication/report"]
+    if user_string(REPORT) in materialised:
+        meta = materialised[user_string(REPORT)]
         lines.append(
             f"  report: {_v(meta, 'path')} ({_v(meta, 'pages')} pages, built in {_v(meta, 'build_seconds')}s)"
         )
@@ -134,8 +143,8 @@ def summarise(result, where, elapsed_s: float) -> Summary:
 
 
 def _quarantine(where, run_id: str) -> list[str]:
-    """Snapshots this run set aside, and how many stay set aside (pipelines/lib/quarantine.py)."""
-    from pipelines.lib.quarantine import list_quarantined
+    """Snapshots this run set aside, and how many stay set aside (pipelines/sources/quarantine.py)."""
+    from pipelines.sources.quarantine import list_quarantined
 
     entries = list_quarantined(where.raw)
     if not entries:

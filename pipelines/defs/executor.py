@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.lib.lock import warehouse_lock
 from pipelines.settings import config, paths
+from pipelines.warehouse.lock import warehouse_lock
 
 
 class _LockedExecutor(dg.Executor):

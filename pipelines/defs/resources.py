@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 if TYPE_CHECKING:
-    from pipelines.lib.sources import SourceSpec
+    from pipelines.sources.files import SourceSpec
 
 
 class SourceResource(dg.ConfigurableResource):
@@ -17,6 +17,6 @@ class SourceResource(dg.ConfigurableResource):
     spec: str = "sample"
 
     def parsed(self) -> SourceSpec:
-        from pipelines.lib.sources import SourceSpec  # the parsers load at run time only
+        from pipelines.sources.files import SourceSpec  # the parsers load at run time only
 
         return SourceSpec.parse(self.spec)

@@ -3,8 +3,8 @@ DuckDB's, cell for cell (floats within 1e-9 relative)."""
 
 from __future__ import annotations
 
-from pipelines.engines.compare import compare_tables
-from pipelines.engines.read import read_table, table_names
+from pipelines.warehouse.engines.compare import compare_tables
+from pipelines.warehouse.engines.read import read_table, table_names
 
 
 def assert_build_passed(run, engine: str) -> None:
@@ -33,10 +33,10 @@ def assert_marts_equal(engine: str, where, reference_db) -> None:
 def assert_same_microdata_cells(engine: str, where, reference_home) -> None:
     """The microdata aggregation (cells, standard errors, disclosure control) on `engine`
     gives the same cells and suppressions as on DuckDB, on the same file."""
-    from pipelines.engines.microdata import aggregate_on
-    from pipelines.lib.microdata.aggregate import aggregate
-    from pipelines.lib.microdata.disclosure import Rules
     from pipelines.settings import config
+    from pipelines.sources.microdata.aggregate import aggregate
+    from pipelines.sources.microdata.disclosure import Rules
+    from pipelines.sources.microdata.on_engine import aggregate_on
 
     path = reference_home.parent / "SYNTHETIC_lfs_engines.parquet"
     rules = Rules.from_config(config())

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from pipelines.engines.local.postgres import LocalPostgres, pg_bin
-from pipelines.engines.local.spark import LocalSpark, java_home, spark_home
+from pipelines.warehouse.engines.local.postgres import LocalPostgres, pg_bin
+from pipelines.warehouse.engines.local.spark import LocalSpark, java_home, spark_home
 from tests.conftest import monitor_cmd
 
 
@@ -45,7 +45,7 @@ def local_spark():
 def reference_home(tmp_path_factory):
     """The DuckDB run every engine is compared with: the SAMPLE refresh with a small
     SYNTHETIC microdata file, so that the microdata gaps are not empty."""
-    from pipelines.lib.microdata.synthetic import write
+    from pipelines.sources.microdata.synthetic import write
 
     root = tmp_path_factory.mktemp("reference")
     microdata = write(root / "SYNTHETIC_lfs_engines.parquet", rows=20_000)

@@ -14,9 +14,9 @@ import sys
 import duckdb
 import pytest
 
-from pipelines.engines.distributed.instance import distributed_env, write_instance
-from pipelines.engines.distributed.workers import CeleryWorkers
-from pipelines.engines.read import read_table
+from pipelines.warehouse.distributed.instance import distributed_env, write_instance
+from pipelines.warehouse.distributed.workers import CeleryWorkers
+from pipelines.warehouse.engines.read import read_table
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
@@ -40,7 +40,7 @@ def test_refresh_runs_on_celery_workers_with_events_in_postgres(local_postgres, 
     try:
         workers.wait_ready()
         result = subprocess.run(
-            [sys.executable, "-m", "pipelines.engines.distributed.run", "--source", "sample"],
+            [sys.executable, "-m", "pipelines.cli.distributed", "--source", "sample"],
             cwd=REPO,
             env={**os.environ, **env},
             capture_output=True,

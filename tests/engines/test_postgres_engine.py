@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.engines.compare import compare_tables
-from pipelines.engines.dbt import dbt_build
-from pipelines.engines.load_postgres import load_postgres
-from pipelines.engines.read import read_table, table_names
+from pipelines.warehouse.engines.compare import compare_tables
+from pipelines.warehouse.engines.dbt import dbt_build
+from pipelines.warehouse.engines.load_postgres import load_postgres
+from pipelines.warehouse.engines.read import read_table, table_names
 from tests.engines.checks import (
     assert_build_passed,
     assert_marts_equal,
@@ -52,8 +52,8 @@ def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgr
 
     import psycopg2
 
-    from pipelines.engines.publish_postgres import create_committee_role
-    from pipelines.engines.settings import PostgresSettings
+    from pipelines.publish.postgres import create_committee_role
+    from pipelines.warehouse.engines.settings import PostgresSettings
     from tests.conftest import monitor_cmd
 
     settings = local_postgres.create_database("refresh", "refresher")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.engines.dbt import dbt_build
-from pipelines.engines.load_spark import load_spark
+from pipelines.warehouse.engines.dbt import dbt_build
+from pipelines.warehouse.engines.load_spark import load_spark
 from tests.engines.checks import (
     assert_build_passed,
     assert_marts_equal,

@@ -13,10 +13,10 @@ import zipfile
 import duckdb
 import pytest
 
-from pipelines.lib.intake.ingest import check_file
-from pipelines.lib.intake.spec import load_deliveries
-from pipelines.lib.intake.template import csv_text, workbook_bytes
+from pipelines.registry.deliveries import load_deliveries
+from pipelines.registry.templates import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
+from pipelines.sources.intake.source import check_file
 from tests.conftest import copy_sample, monitor_cmd
 
 DELIVERIES = load_deliveries(REPO_ROOT / "registry")

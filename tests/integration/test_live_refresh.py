@@ -122,9 +122,9 @@ def test_live_refresh_reads_confidential_cells_and_answers_with_no_data(
     a part of a request answered with no data is named, and the gate names the comparison
     geographies it lacks (a warning: published); a dataset answered with no data at all is
     named too, and the gate refuses it, naming Flanders, the previous publication intact."""
-    from pipelines.lib.eurostat.api import dataset_query
-    from pipelines.lib.eurostat.download import _split
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
+    from pipelines.sources.eurostat.client.api import dataset_query
+    from pipelines.sources.eurostat.client.download import _split
 
     home = tmp_path / "home"
     shutil.copytree(published_home, home)

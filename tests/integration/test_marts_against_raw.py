@@ -13,7 +13,7 @@ import statistics
 import duckdb
 import pytest
 
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from tests.conftest import SAMPLE_EUROSTAT
 
 EU_MEMBERS = load_registry().geo_sets["eu_members"]

@@ -11,7 +11,7 @@ import re
 import duckdb
 import pytest
 
-from pipelines.lib.microdata.synthetic import write
+from pipelines.sources.microdata.synthetic import write
 from tests.conftest import monitor_cmd
 
 MICRODATA_COLUMNS = {"person_id", "weight", "psu", "strata"}

@@ -10,10 +10,10 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.defs.eurostat.assets import dataset_key
 from pipelines.defs.eurostat.freshness import build_freshness_checks
 from pipelines.defs.operations.sensors import tag_failed_runs
-from pipelines.lib.registry import load_registry
+from pipelines.publish.keys import asset_key, raw_key
+from pipelines.registry import load_registry
 from tests.conftest import copy_sample, monitor_cmd
 
 
@@ -55,7 +55,7 @@ def test_run_failure_sensor_tags_the_failed_step(tmp_path, monkeypatch):
 
 
 def freshness_result(days_old: int) -> dg.AssetCheckEvaluation:
-    key = dataset_key("ilc_li41")
+    key = asset_key(raw_key("eurostat", "ilc_li41"))
     checks = [c for c in build_freshness_checks() if key in {k.asset_key for k in c.check_keys}]
     assert len(checks) == 1
     with dg.instance_for_test() as instance:
@@ -113,7 +113,7 @@ def test_status_lists_runs_and_names_what_failed(published_home, tmp_path):
 
 
 def test_intake_sensor_refreshes_only_a_new_or_changed_delivery(tmp_path, monkeypatch):
-    from pipelines.lib.intake.locate import SAMPLE_FOLDER
+    from pipelines.sources.intake.locate import SAMPLE_FOLDER
 
     monkeypatch.setenv("MONITOR_INTAKE_DIR", str(tmp_path / "intake"))
     (tmp_path / "intake").mkdir()

@@ -178,9 +178,9 @@ def test_dir_trial(home, tmp_path):
 def wrong_live_answer() -> bytes:
     """What a changed Eurostat dataset could answer: lfst_r_lfu3rt without isced11 and unit
     (only the codes the client asks for, so the download itself is accepted)."""
-    from pipelines.lib.eurostat.api import dataset_query
-    from pipelines.lib.registry import load_registry
-    from pipelines.parsing import parse_file
+    from pipelines.registry import load_registry
+    from pipelines.sources.eurostat.client.api import dataset_query
+    from pipelines.sources.eurostat.parsing import parse_file
 
     query = dataset_query(load_registry(), WRONG)
     frame = parse_file(SAMPLE_EUROSTAT / f"SAMPLE_{WRONG}.tsv").frame
@@ -196,7 +196,7 @@ def wrong_live_answer() -> bytes:
 
 def revised(api: FakeEurostat, dataset: str, updated: str) -> None:
     """A new release of `dataset` at the fake Eurostat: Flanders' last value revised."""
-    from pipelines.parsing import parse_file
+    from pipelines.sources.eurostat.parsing import parse_file
 
     parsed = parse_file(SAMPLE_EUROSTAT / f"SAMPLE_{dataset}.tsv")
     last = parsed.frame["time"].max()

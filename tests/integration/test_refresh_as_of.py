@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from pipelines.lib.snapshots import store_snapshot
-from pipelines.parsing import dataset_code_from_name
+from pipelines.sources.eurostat.parsing import dataset_code_from_name
+from pipelines.sources.store import store_snapshot
 from tests.conftest import SAMPLE_EUROSTAT, monitor_cmd
 
 pytestmark = pytest.mark.slow
@@ -46,10 +46,10 @@ def store_past_vintages(raw_root) -> None:
 
 def store_past_deliveries(raw_root) -> None:
     """A June vintage of every spreadsheet delivery: the sample rows, as a producer's file."""
-    from pipelines.lib.intake.ingest import check_file
-    from pipelines.lib.intake.locate import SAMPLE_FOLDER
-    from pipelines.lib.intake.template import csv_text
-    from pipelines.lib.registry import load_registry
+    from pipelines.registry import load_registry
+    from pipelines.registry.templates import csv_text
+    from pipelines.sources.intake.locate import SAMPLE_FOLDER
+    from pipelines.sources.intake.source import check_file
 
     for code, delivery in load_registry().deliveries.items():
         (path,) = SAMPLE_FOLDER.glob(f"SAMPLE_{code}.*")

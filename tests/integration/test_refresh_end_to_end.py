@@ -8,8 +8,8 @@ import shutil
 import duckdb
 import polars as pl
 
-from pipelines.lib.registry import load_registry
-from pipelines.parsing import parse_file
+from pipelines.registry import load_registry
+from pipelines.sources.eurostat.parsing import parse_file
 from tests.conftest import SAMPLE_EUROSTAT, copy_sample, monitor_cmd
 
 

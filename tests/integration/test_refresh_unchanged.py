@@ -11,11 +11,11 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines.lib import ledger
-from pipelines.lib.fingerprint import WATCHED, inputs_fingerprint
-from pipelines.lib.sources import SourceSpec
-from pipelines.lib.unchanged import check
+from pipelines.publish.decision import check
+from pipelines.publish.fingerprint import WATCHED, inputs_fingerprint
 from pipelines.settings import REPO_ROOT, paths
+from pipelines.sources.files import SourceSpec
+from pipelines.warehouse import ledger
 from tests.conftest import copy_sample, monitor_cmd
 
 
@@ -97,7 +97,7 @@ def test_changed_marts_in_the_warehouse_are_not_skipped(home):
         "config/monitor.yaml",
         "dbt_project/models/marts/mart_group_gaps.sql",
         "expectations/suites/marts.mart_benchmark.json",
-        "pipelines/lib/gate/run.py",
+        "pipelines/gate/run.py",
     ],
 )
 def test_fingerprint_changes_with_any_input_but_not_with_a_touch(tmp_path, relative):

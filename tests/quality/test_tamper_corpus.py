@@ -266,8 +266,8 @@ def test_tampered_mart_is_refused(case, corpus, capsys):
 def test_duplicates_in_every_marts_grain(corpus, capsys):
     """One duplicated row in every mart (made-up rows in the empty ones): each mart's grain
     expectation fails as a blocking error."""
-    from pipelines.lib.gate.suites import build_suites, unique_columns
-    from pipelines.lib.registry import load_registry
+    from pipelines.gate.suites import build_suites, unique_columns
+    from pipelines.registry import load_registry
 
     home, pristine = corpus
     con = duckdb.connect(str(pristine), read_only=True)

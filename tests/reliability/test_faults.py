@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import pipelines.lib.snapshots as snapshots
+import pipelines.sources.store as snapshots
 from tests.conftest import copy_sample, monitor_cmd
 from tests.reliability.helpers import sha
 
@@ -94,7 +94,9 @@ def test_read_only_warehouse_folder(home, tmp_path):
     published = home / "published" / "monitor.duckdb"
     before = sha(published)
     frozen = tmp_path / "frozen"
-    if not mount_tmpfs(frozen, "64m"):
+    # room for a copy of the whole home (it grows with the marts), then made read-only
+    home_bytes = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+    if not mount_tmpfs(frozen, f"{home_bytes // 2**20 * 2 + 64}m"):
         pytest.skip("cannot mount a file system here to make read-only")
     try:
         shutil.copytree(home, frozen / "home")

@@ -312,8 +312,8 @@ def test_colours_have_enough_contrast():
 
 def _registry_vocab() -> Vocabulary:
     """The vocabulary as dim_vocabulary publishes it from registry/vocabulary.yaml."""
-    from pipelines.lib.registry import load_registry
-    from pipelines.lib.registry_tables import _vocabulary
+    from pipelines.registry import load_registry
+    from pipelines.registry.tables import _vocabulary
 
     return Vocabulary.from_rows(_vocabulary(load_registry()).to_dicts())
 

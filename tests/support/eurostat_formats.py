@@ -1,5 +1,5 @@
 """Observations written in Eurostat's formats, as the producer lays them out (the inverse of
-pipelines.parsing): for round-trip tests and the local stand-in of the API.
+pipelines.sources.eurostat.parsing): for round-trip tests and the local stand-in of the API.
 
 `frame` holds one column per dimension, then `time` (normalised: 2015, 2015-Q1, 2015-07),
 `value` (float or null), `flags` and perhaps `conf_status`. With a `conf_status`, a confidential
@@ -15,7 +15,11 @@ import re
 
 import polars as pl
 
-from pipelines.parsing import CONF_STATUS_MEANINGS, CONFIDENTIAL_CODES, FLAG_MEANINGS
+from pipelines.sources.eurostat.parsing import (
+    CONF_STATUS_MEANINGS,
+    CONFIDENTIAL_CODES,
+    FLAG_MEANINGS,
+)
 
 
 def with_conf(frame: pl.DataFrame) -> pl.DataFrame:

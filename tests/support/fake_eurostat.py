@@ -264,8 +264,8 @@ def _handler(api: FakeEurostat):
 
 def add_sample_datasets(api: FakeEurostat, updated: str = "2026-04-23T11:00:00+0200") -> None:
     """Serve every bundled SAMPLE file as if it were Eurostat's current data."""
-    from pipelines.parsing import parse_file
     from pipelines.settings import SAMPLE_DIR
+    from pipelines.sources.eurostat.parsing import parse_file
 
     for path in sorted((SAMPLE_DIR / "eurostat").iterdir()):
         parsed = parse_file(path)

@@ -10,17 +10,17 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from pipelines.engines.compare import compare_tables
-from pipelines.engines.load_postgres import UnsupportedType, postgres_type
-from pipelines.engines.read import normalise
-from pipelines.engines.settings import (
+from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.warehouse.engines.compare import compare_tables
+from pipelines.warehouse.engines.load_postgres import UnsupportedType, postgres_type
+from pipelines.warehouse.engines.read import normalise
+from pipelines.warehouse.engines.settings import (
     PostgresSettings,
     SparkSettings,
     UnknownEngine,
     engine,
 )
-from pipelines.engines.sources import Column, source_tables
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.warehouse.engines.sources import Column, source_tables
 
 
 def test_engine_defaults_to_duckdb_and_the_environment_overrides_it(monkeypatch):
@@ -106,8 +106,8 @@ def test_the_dbt_profile_has_a_target_per_engine_and_no_password_in_it():
 def test_the_gate_pulls_every_staging_relation_a_suite_reads():
     import json
 
-    from pipelines.engines.server_run import gate_relations
     from pipelines.settings import REPO_ROOT
+    from pipelines.warehouse.engines.server_run import gate_relations
 
     relations = gate_relations()
     queries = [
@@ -125,7 +125,7 @@ def test_the_distributed_instance_names_importable_postgres_storages():
 
     import yaml
 
-    from pipelines.engines.distributed.instance import DAGSTER_YAML
+    from pipelines.warehouse.distributed.instance import DAGSTER_YAML
 
     spec = yaml.safe_load(DAGSTER_YAML)
     for key in ("run_storage", "event_log_storage", "schedule_storage"):

@@ -11,13 +11,13 @@ from urllib.request import urlopen
 import polars as pl
 import pytest
 
-from pipelines.lib.eurostat.api import statistics_url
-from pipelines.lib.eurostat.http import HttpClient
-from pipelines.lib.eurostat.live import fetch_live
-from pipelines.lib.eurostat.release import release_state
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.snapshots import list_snapshots
-from pipelines.parsing import NO_DATA, parse_bytes
+from pipelines.sources.eurostat.client.api import statistics_url
+from pipelines.sources.eurostat.client.http import HttpClient
+from pipelines.sources.eurostat.client.live import fetch_live
+from pipelines.sources.eurostat.client.release import release_state
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.eurostat.parsing import NO_DATA, parse_bytes
+from pipelines.sources.store import list_snapshots
 from tests.support.fake_eurostat import FakeEurostat
 
 DIMS = ["unit", "sex", "geo"]

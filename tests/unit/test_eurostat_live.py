@@ -9,11 +9,11 @@ import itertools
 import polars as pl
 import pytest
 
-from pipelines.lib.eurostat.http import FetchError, HttpClient
-from pipelines.lib.eurostat.live import fetch_live
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.snapshots import list_snapshots
-from pipelines.parsing import parse_bytes, parse_file
+from pipelines.sources.eurostat.client.http import FetchError, HttpClient
+from pipelines.sources.eurostat.client.live import fetch_live
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.eurostat.parsing import parse_bytes, parse_file
+from pipelines.sources.store import list_snapshots
 from tests.support.fake_eurostat import FakeEurostat
 
 DIMS = ["unit", "sex", "age", "geo"]

@@ -7,8 +7,8 @@ import dagster as dg
 import pytest
 
 from pipelines.defs.eurostat.sensors import build_release_sensor
-from pipelines.lib.eurostat import check_release, live_fetcher
 from pipelines.settings import paths
+from pipelines.sources.eurostat.client import check_release, live_fetcher
 from tests.support.fake_eurostat import FakeEurostat, add_sample_datasets, client_env
 
 CODES = ["lfst_r_lfe2emprt", "ilc_li41"]

@@ -3,7 +3,7 @@ is refused by the required-codes and required-geographies rules, which must say 
 
 from __future__ import annotations
 
-from pipelines.lib.gate.outcome import Outcome
+from pipelines.gate.outcome import Outcome
 
 
 def outcome(rows: list[dict], count: int) -> Outcome:
@@ -46,7 +46,7 @@ def test_every_missing_code_is_found_beyond_the_20_that_gx_lists():
     validated, with the expectation's row condition, in the order asked for."""
     import pandas as pd
 
-    from pipelines.lib.gate.run import _all_missing
+    from pipelines.gate.run import _all_missing
 
     frame = pd.DataFrame({"geo": ["AT", "BE", "BE2", "CZ"], "value": [1.0, None, 2.0, 3.0]})
     wanted = ["AT", "BE", "CZ", "DE", *(f"X{i}" for i in range(25))]

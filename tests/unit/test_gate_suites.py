@@ -10,15 +10,15 @@ import json
 import duckdb
 import pytest
 
-from pipelines.lib.gate import suites as gate_suites
-from pipelines.lib.gate.suites import (
+from pipelines.gate import suites as gate_suites
+from pipelines.gate.suites import (
     QUERIES_DIR,
     build_suites,
     gate_parameters,
     query_parameters,
     unique_columns,
 )
-from pipelines.lib.registry import load_registry
+from pipelines.registry import load_registry
 from pipelines.settings import DBT_PROJECT_DIR
 
 

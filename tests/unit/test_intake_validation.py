@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.intake import DeliveryError
-from pipelines.lib.intake.ingest import check_bytes, check_file
-from pipelines.lib.intake.locate import find
-from pipelines.lib.intake.safety import name_problems
-from pipelines.lib.intake.spec import load_deliveries
-from pipelines.lib.intake.template import csv_text, workbook_bytes
+from pipelines.registry.deliveries import load_deliveries
+from pipelines.registry.templates import csv_text, workbook_bytes
 from pipelines.settings import REPO_ROOT, SAMPLE_DIR
+from pipelines.sources.intake import DeliveryError
+from pipelines.sources.intake.locate import find
+from pipelines.sources.intake.safety import name_problems
+from pipelines.sources.intake.source import check_bytes, check_file
 
 DELIVERIES = load_deliveries(REPO_ROOT / "registry")
 TRAINING = DELIVERIES["training_instruments"]
@@ -317,8 +317,8 @@ def _add_parts(data: bytes, parts: dict[str, bytes | int]) -> bytes:
 
 
 def test_templates_and_delivery_docs_are_current():
-    from pipelines.lib.intake.template import csv_text as header
-    from pipelines.lib.intake.template import render_docs, workbook_cells
+    from pipelines.registry.templates import csv_text as header
+    from pipelines.registry.templates import render_docs, workbook_cells
 
     docs = (REPO_ROOT / "docs" / "deliveries.md").read_text(encoding="utf-8")
     assert docs == render_docs(DELIVERIES), "run `monitor registry docs`"

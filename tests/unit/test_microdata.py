@@ -13,10 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.lib.microdata.aggregate import aggregate_file
-from pipelines.lib.microdata.disclosure import Rules
-from pipelines.lib.microdata.schema import MicrodataError
 from pipelines.settings import config
+from pipelines.sources.microdata.aggregate import aggregate_file
+from pipelines.sources.microdata.disclosure import Rules
+from pipelines.sources.microdata.schema import MicrodataError
 
 HEADER = [
     "person_id",
@@ -190,8 +190,8 @@ def test_respondents_in_numerator_and_complement_equal_a_brute_force_count(tmp_p
     status or age band changes within the year is counted in every cell they were in."""
     import duckdb
 
-    from pipelines.lib.microdata.aggregate import aggregate
-    from pipelines.lib.microdata.synthetic import write
+    from pipelines.sources.microdata.aggregate import aggregate
+    from pipelines.sources.microdata.synthetic import write
 
     path = write(tmp_path / "SYNTHETIC_count.parquet", rows=3000)
     computed = aggregate(path, OPEN, keep_cells=True).computed

@@ -18,9 +18,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.lib.microdata.aggregate import aggregate
-from pipelines.lib.microdata.disclosure import RULES, Rules
 from pipelines.settings import config
+from pipelines.sources.microdata.aggregate import aggregate
+from pipelines.sources.microdata.disclosure import RULES, Rules
 
 RULES_NOW = Rules.from_config(config())
 HEADER = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.parsing import (
+from pipelines.sources.eurostat.parsing import (
     CONFIDENTIAL_CODES,
     NO_DATA,
     ParseError,
@@ -18,7 +18,7 @@ from pipelines.parsing import (
     parse_bytes,
     parse_file,
 )
-from pipelines.parsing.rawbytes import first_line
+from pipelines.sources.eurostat.parsing.rawbytes import first_line
 from tests.support.eurostat_formats import to_jsonstat, to_sdmx_csv, to_tsv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

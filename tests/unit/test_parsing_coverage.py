@@ -8,7 +8,7 @@ import gzip
 import polars as pl
 import pytest
 
-from pipelines.parsing import KNOWN_FLAGS, ParseError, parse_bytes
+from pipelines.sources.eurostat.parsing import KNOWN_FLAGS, ParseError, parse_bytes
 from tests.support.eurostat_formats import to_jsonstat, to_sdmx_csv, to_tsv, with_conf
 
 DIMS = ["freq", "unit", "geo"]

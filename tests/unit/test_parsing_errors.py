@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from pipelines.parsing import ParseError, parse_bytes
+from pipelines.sources.eurostat.parsing import ParseError, parse_bytes
 
 GOOD = b"unit,sex,geo\\time\t2015 \t2014 \nPC,T,BE2\t7.0 \t6.9 b\nPC,T,BE\t6.9 \t: u\n"
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import ParseError, eurostat_tsv, parse_bytes, parse_file
-from pipelines.parsing.rawbytes import first_line
+from pipelines.sources.eurostat.parsing import ParseError, eurostat_tsv, parse_bytes, parse_file
+from pipelines.sources.eurostat.parsing.rawbytes import first_line
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HEADER = b"unit,sex,geo\\time\t2015 \t2014 \t2013 \n"

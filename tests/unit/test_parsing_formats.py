@@ -6,7 +6,12 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import dataset_code_from_name, detect_format, normalise_period, parse_file
+from pipelines.sources.eurostat.parsing import (
+    dataset_code_from_name,
+    detect_format,
+    normalise_period,
+    parse_file,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -7,7 +7,7 @@ import gzip
 import polars as pl
 import pytest
 
-from pipelines.parsing import parse_bytes, parse_file
+from pipelines.sources.eurostat.parsing import parse_bytes, parse_file
 
 
 def cell(frame: pl.DataFrame, **codes) -> dict:

@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import CONFIDENTIAL_CODES, parse_bytes
+from pipelines.sources.eurostat.parsing import CONFIDENTIAL_CODES, parse_bytes
 from tests.support.eurostat_formats import legacy_view, to_jsonstat, to_sdmx_csv, to_tsv
 
 CODE = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=1, max_size=8)

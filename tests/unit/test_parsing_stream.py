@@ -12,8 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsing import NO_DATA, ParseError, eurostat_tsv, parse_bytes, parse_stream
-from pipelines.parsing.rawbytes import TextStream
+from pipelines.sources.eurostat.parsing import (
+    NO_DATA,
+    ParseError,
+    eurostat_tsv,
+    parse_bytes,
+    parse_stream,
+)
+from pipelines.sources.eurostat.parsing.rawbytes import TextStream
 
 HEADER = b"unit,sex,geo\\time\t2015 \t2014 \t2013 \n"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

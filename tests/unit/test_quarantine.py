@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from pipelines.lib import ledger, quarantine
-from pipelines.lib.eurostat.http import HttpClient
-from pipelines.lib.eurostat.live import fetch_live
-from pipelines.lib.eurostat.settings import ApiSettings
-from pipelines.lib.snapshots import store_snapshot
-from pipelines.lib.sources import SourceError, SourceSpec, acquire
+from pipelines.sources import quarantine
+from pipelines.sources.eurostat.client.http import HttpClient
+from pipelines.sources.eurostat.client.live import fetch_live
+from pipelines.sources.eurostat.client.settings import ApiSettings
+from pipelines.sources.files import SourceError, SourceSpec, acquire
+from pipelines.sources.store import store_snapshot
+from pipelines.warehouse import ledger
 from tests.support.fake_eurostat import FakeEurostat
 
 T0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
@@ -182,9 +183,10 @@ def test_a_live_release_that_did_not_change_falls_back_from_a_quarantined_downlo
 def test_a_raw_gate_failure_takes_the_vintage_out_and_restores_the_accepted_one(raw):
     from types import SimpleNamespace
 
-    from pipelines.lib.gate.outcome import GateResult, Outcome
-    from pipelines.lib.warehouse import connect, load_observations
-    from pipelines.parsing import parse_stream
+    from pipelines.gate.outcome import GateResult, Outcome
+    from pipelines.sources.eurostat.parsing import parse_stream
+    from pipelines.sources.raw_tables import load_observations
+    from pipelines.warehouse.connect import connect
 
     tsv = "unit,geo\\time\t2023 \t2024 \nPC,BE2\t8.1 \t{} \n"
     good = stored(raw, tsv.format("8.2"), T0)

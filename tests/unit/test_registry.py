@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.lib.registry import RegistryError, load_registry
-from pipelines.lib.registry_docs import render
+from pipelines.registry import RegistryError, load_registry
+from pipelines.registry.docs import render
 from pipelines.settings import REPO_ROOT
 
 REGISTRY = REPO_ROOT / "registry"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.lib.registry import RegistryError, load_registry
+from pipelines.registry import RegistryError, load_registry
 from pipelines.settings import REPO_ROOT
 
 REGISTRY = REPO_ROOT / "registry"
@@ -187,7 +187,7 @@ def test_every_code_the_marts_emit_has_a_label():
 
 def test_every_flag_and_confidentiality_code_the_parsers_read_has_a_label():
     """The report shows a flag's and a confidential cell's label wherever the value stands."""
-    from pipelines.parsing.observations import CONF_STATUS_MEANINGS, KNOWN_FLAGS
+    from pipelines.sources.eurostat.parsing.observations import CONF_STATUS_MEANINGS, KNOWN_FLAGS
 
     vocabulary = load_registry(REGISTRY).vocabulary
     assert set(KNOWN_FLAGS) <= set(vocabulary["flags"])

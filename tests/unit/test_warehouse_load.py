@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.lib.snapshots import store_snapshot
-from pipelines.lib.warehouse import load_observations, raw_table, vintages_table
-from pipelines.parsing import ParseError, eurostat_tsv, parse_bytes, parse_stream
+from pipelines.sources.eurostat.parsing import ParseError, eurostat_tsv, parse_bytes, parse_stream
+from pipelines.sources.raw_tables import load_observations, raw_table, vintages_table
+from pipelines.sources.store import store_snapshot
 
 HEADER = b"freq,unit,geo\\TIME_PERIOD\t2023 \t2024 \n"
 CELLS = [": @C", "12.3 p@C", "7.5 ", ": u", "4 c", "1 b"]

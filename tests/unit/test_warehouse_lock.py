@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from pipelines.lib.lock import WarehouseLocked, holder, warehouse_lock
+from pipelines.warehouse.lock import WarehouseLocked, holder, warehouse_lock
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from pipelines.lib.lock import warehouse_lock
+from pipelines.warehouse.lock import warehouse_lock
 with warehouse_lock(Path(sys.argv[1]), "test holder"):
     print("held", flush=True)
     time.sleep(60)

@@ -1,5 +1,5 @@
 {#- Dimension maps (code -> value) on each engine: a DuckDB MAP, a PostgreSQL jsonb object,
-    a Spark map<string,string>. The loader (pipelines/engines) writes raw.*.dims so. -#}
+    a Spark map<string,string>. The loader (pipelines/warehouse/engines) writes raw.*.dims so. -#}
 
 {#- A map from two parallel lists of keys and values (registry filter_keys/filter_values). -#}
 {% macro map_from_lists(keys, values) -%}

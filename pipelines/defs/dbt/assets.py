@@ -47,7 +47,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     dbt unit tests check the SQL logic, not the data: they run in the test suite
     (tests/integration/test_dbt_unit_tests.py), not on every refresh.
     """
-    from pipelines.engines import server_run
+    from pipelines.warehouse.engines import server_run
 
     where = export_env()
     chosen = server_run.server_engine()  # None: DuckDB, the build warehouse itself
@@ -71,14 +71,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 
 def _record_tests(target, where, run_id: str) -> None:
-    """Hand the data-test results of this build to the models gate (pipelines/lib/gate/
+    """Hand the data-test results of this build to the models gate (pipelines/gate/
     dbt_tests.py); a build that failed also records a failed models gate at once."""
     import json
 
-    from pipelines.lib.gate.dbt_tests import failed_build_gate, record_build
-    from pipelines.lib.gate.run import fingerprint, mart_tables
-    from pipelines.lib.publication import save_gate_record
-    from pipelines.lib.warehouse import connect
+    from pipelines.gate.dbt_tests import failed_build_gate, record_build
+    from pipelines.gate.run import fingerprint, mart_tables
+    from pipelines.publish.publication import save_gate_record
+    from pipelines.warehouse.connect import connect
 
     results = target / "run_results.json"
     if not results.is_file():

@@ -14,15 +14,16 @@ from datetime import timedelta
 
 import dagster as dg
 
-from pipelines.defs.eurostat.assets import SOURCE, dataset_key
-from pipelines.lib.registry import load_registry
+from pipelines.publish.keys import asset_key, raw_key
+from pipelines.registry import load_registry
 
 
 def build_freshness_checks() -> list[dg.AssetChecksDefinition]:
     by_days: dict[int, list[dg.AssetKey]] = {}
     for code, dataset in load_registry().datasets.items():
-        if dataset["source"] == SOURCE and dataset.get("freshness_days"):
-            by_days.setdefault(int(dataset["freshness_days"]), []).append(dataset_key(code))
+        if dataset["source"] == "eurostat" and dataset.get("freshness_days"):
+            key = asset_key(raw_key("eurostat", code))
+            by_days.setdefault(int(dataset["freshness_days"]), []).append(key)
     checks: list[dg.AssetChecksDefinition] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.SupersessionWarning)

@@ -1,5 +1,5 @@
 """A sensor that starts a live refresh when Eurostat has published a new release of any
-registry dataset (pipelines.lib.eurostat.check_release per dataset). Off by default: turn it
+registry dataset (pipelines.sources.eurostat.client.check_release per dataset). Off by default: turn it
 on in the Dagster UI where the API is reachable."""
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
         description="Runs `refresh` with source live when a dataset changed at Eurostat.",
     )
     def eurostat_release_sensor(context: dg.SensorEvaluationContext):
-        from pipelines.lib.eurostat import FetchError, check_release  # HTTP and parsers: here
+        from pipelines.sources.eurostat.client import (  # HTTP and parsers: here
+            FetchError,
+            check_release,
+        )
 
         changed, failed = {}, []
         for code in codes:
@@ -37,10 +40,10 @@ def build_release_sensor(codes: list[str]) -> dg.SensorDefinition:
             note = f" ({len(failed)} check(s) failed)" if failed else ""
             return dg.SkipReason(f"no Eurostat dataset changed since its last download{note}")
         key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
-        from pipelines.defs.eurostat.assets import dataset_key
         from pipelines.defs.operations.selection import refresh_selection
+        from pipelines.publish.keys import asset_key, raw_key
 
-        keys = [dataset_key(code) for code in sorted(changed)]
+        keys = [asset_key(raw_key("eurostat", code)) for code in sorted(changed)]
         assets, checks = refresh_selection(keys, context.repository_def)
         return dg.RunRequest(
             run_key=f"eurostat-{key}",

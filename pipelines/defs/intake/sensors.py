@@ -8,7 +8,8 @@ import json
 
 import dagster as dg
 
-from pipelines.lib.intake.locate import intake_folder
+from pipelines.sources.files import strip_sample_prefix
+from pipelines.sources.intake.locate import intake_folder
 
 
 def folder_state(codes: list[str]) -> dict[str, str]:
@@ -17,7 +18,7 @@ def folder_state(codes: list[str]) -> dict[str, str]:
     state = {}
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
-            stem = path.name.split(".", 1)[0].removeprefix("SAMPLE_")
+            stem = strip_sample_prefix(path.name.split(".", 1)[0])
             if path.is_file() and not path.is_symlink() and stem in codes:
                 state[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return state
@@ -40,7 +41,7 @@ def build_intake_sensor(deliveries: dict[str, dg.AssetKey]) -> dg.SensorDefiniti
         context.update_cursor(json.dumps(now, sort_keys=True))
         if not changed:
             return dg.SkipReason(f"no new or changed delivery in {intake_folder()}")
-        codes = sorted({name.split(".", 1)[0].removeprefix("SAMPLE_") for name in changed})
+        codes = sorted({strip_sample_prefix(name.split(".", 1)[0]) for name in changed})
         assets, checks = refresh_selection([deliveries[c] for c in codes], context.repository_def)
         key = hashlib.sha256(json.dumps({n: now[n] for n in changed}).encode()).hexdigest()[:16]
         return dg.RunRequest(

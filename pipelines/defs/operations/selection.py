@@ -14,7 +14,7 @@ def refresh_selection(raw_keys: list[dg.AssetKey], repository_def) -> tuple[list
     them to cover everything it will hold (unchanged datasets come from the raw gate's cache).
     """
     from pipelines.defs.dbt.assets import dbt_models
-    from pipelines.defs.quality.checks import is_gate_check
+    from pipelines.publish.keys import is_gate_check
 
     graph = repository_def.asset_graph
     selection = dg.AssetSelection.assets(*raw_keys).downstream() | dg.AssetSelection.assets(

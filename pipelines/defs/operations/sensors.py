@@ -24,7 +24,7 @@ def _gate_failure(step_key: str) -> str | None:
     """For a failed gate step: the blocking expectations by name, from the gate's record."""
     if not step_key.endswith("_quality_gate"):
         return None
-    from pipelines.lib.publication import load_gate_record
+    from pipelines.publish.publication import load_gate_record
     from pipelines.settings import paths
 
     stage = step_key.removesuffix("_quality_gate")

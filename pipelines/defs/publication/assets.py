@@ -3,10 +3,11 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
-from pipelines.lib import ledger
+from pipelines.publish import attempt, keys
+from pipelines.publish.keys import asset_key
 from pipelines.settings import paths
 
-PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
+PUBLISHED_KEY = asset_key(keys.PUBLISHED)
 
 
 @dg.asset(
@@ -20,23 +21,15 @@ PUBLISHED_KEY = dg.AssetKey(["publication", "monitor_db"])
     pool="warehouse",
 )
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from pipelines.lib.publication import PublicationRefused, check_gate, publish  # DuckDB
+    from pipelines.publish.publication import PublicationRefused, check_gate, publish  # DuckDB
 
     where = paths().ensure()
     try:
         gates = check_gate(where.warehouse_db, where.quality)
     except PublicationRefused as exc:
-        ledger.append(
-            where.ledger,
-            {
-                "status": "refused",
-                "reason": str(exc),
-                "run_id": context.run.run_id,
-                "code_version": ledger.code_version(),
-            },
-        )
+        attempt.refused(where.ledger, context.run.run_id, str(exc))
         raise dg.Failure(description=f"publication refused: {exc}") from exc
-    from pipelines.lib.fingerprint import inputs_fingerprint
+    from pipelines.publish.fingerprint import inputs_fingerprint
 
     # what the publication is made from (for `monitor refresh` to tell that nothing changed):
     # computed by the CLI before the run, or here for runs launched from the UI
@@ -50,11 +43,11 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     )
     label = "SAMPLE DATA" if result.is_sample else "producer data"
     context.log.info(f"published {result.publication_id} ({label}) to {result.path}")
-    from pipelines.engines.server_run import server_engine
+    from pipelines.warehouse.engines.server_run import server_engine
 
     if server_engine() == "postgres":  # the committees' schema; the file stays the export
-        from pipelines.engines.publish_postgres import SCHEMA, publish_postgres
-        from pipelines.engines.settings import PostgresSettings
+        from pipelines.publish.postgres import SCHEMA, publish_postgres
+        from pipelines.warehouse.engines.settings import PostgresSettings
 
         settings = PostgresSettings.from_env()
         publish_postgres(result.path, settings)
@@ -71,25 +64,25 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
 
 
 @dg.asset(
-    key=["publication", "report"],
+    key=asset_key(keys.REPORT),
     deps=[PUBLISHED_KEY],
     group_name="publication",
     description="Static HTML monitoring report built from the published database only.",
     kinds={"html"},
     owners=["team:statistics"],
     tags={"layer": "publication"},
-    # on Celery (pipelines/engines/distributed) the report has a queue and worker of its own;
+    # on Celery (pipelines/warehouse/distributed) the report has a queue and worker of its own;
     # it reads only the published file. The in-process executor ignores this tag.
     op_tags={"dagster-celery/queue": "report"},
 )
 def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from pipelines.engines.server_run import server_engine
     from pipelines.report import build_report
+    from pipelines.warehouse.engines.server_run import server_engine
 
     where = paths()
     source = where.published_db
     if server_engine() == "postgres":  # the committees' schema, read as the committee role
-        from pipelines.engines.publish_postgres import committee_settings, export_published
+        from pipelines.publish.postgres import committee_settings, export_published
 
         source = where.published_db.with_name("from-postgres.duckdb")
         export_published(committee_settings(), source)

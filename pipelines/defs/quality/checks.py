@@ -4,9 +4,9 @@
   dbt (a failed raw check stops the models from being built);
 - `models_quality_gate`: one check per suite on the staging and mart assets, after dbt, and
   `gate_dbt_tests` on every dbt-tested asset (the dbt data tests of this run's build, or of a
-  fresh `dbt test` when the marts are not what that build left: pipelines/lib/gate/dbt_tests.py).
+  fresh `dbt test` when the marts are not what that build left: pipelines/gate/dbt_tests.py).
 
-A raw-stage failure quarantines the failing vintage (pipelines/lib/quarantine.py).
+A raw-stage failure quarantines the failing vintage (pipelines/sources/quarantine.py).
 
 Each stage records its result (warehouse/quality/gate_<stage>.json); the publish asset re-reads
 those records itself and refuses unless both passed for exactly the data being published.
@@ -16,23 +16,13 @@ import json
 
 import dagster as dg
 
-from pipelines.lib import ledger
-from pipelines.lib.gate.dbt_tests import SUITE_PREFIX
-from pipelines.lib.gate.suites import build_suites
-from pipelines.lib.quarantine import apply_raw_gate, quarantined_ids
-from pipelines.lib.registry import load_registry
+from pipelines.gate.dbt_tests import SUITE_PREFIX
+from pipelines.gate.suites import build_suites
+from pipelines.publish import attempt
+from pipelines.publish.keys import DBT_CHECK, check_name, raw_key
+from pipelines.registry import load_registry
 from pipelines.settings import paths
-
-DBT_CHECK = "gate_dbt_tests"
-
-
-def is_gate_check(name: str) -> bool:
-    """A check of the quality gate (a Great Expectations suite or the gate's dbt tests)."""
-    return name.startswith("gx_") or name == DBT_CHECK
-
-
-def check_name(suite_name: str, stage: str) -> str:
-    return "gx_raw" if stage == "raw" else "gx_" + suite_name.split(".", 1)[1]
+from pipelines.sources.quarantine import apply_raw_gate, quarantined_ids
 
 
 def _specs(stage: str) -> list[dg.AssetCheckSpec]:
@@ -67,10 +57,10 @@ def _dbt_tested_assets() -> list[dg.AssetKey]:
 
 def _dbt_tests(context, where, run_id: str):
     """The dbt data tests on the marts as they are: this run's build results, else `dbt test`."""
-    from pipelines.lib.gate.dbt_tests import DataTests
-    from pipelines.lib.gate.run import fingerprint, mart_tables
-    from pipelines.lib.warehouse import connect
+    from pipelines.gate.dbt_tests import DataTests
+    from pipelines.gate.run import fingerprint, mart_tables
     from pipelines.settings import export_env
+    from pipelines.warehouse.connect import connect
 
     export_env()  # dbt (a subprocess) must see this warehouse
     with connect(where.warehouse_db, read_only=True) as con:
@@ -81,8 +71,8 @@ def _dbt_tests(context, where, run_id: str):
 
 
 def _run(context, stage: str):
-    from pipelines.lib.gate.run import run_stage  # DuckDB, pandas and GX: at run time
-    from pipelines.lib.publication import save_gate_record
+    from pipelines.gate.run import run_stage  # DuckDB, pandas and GX: at run time
+    from pipelines.publish.publication import save_gate_record
 
     where = paths().ensure()
     run_id = context.op_execution_context.run_id
@@ -108,19 +98,14 @@ def _run(context, stage: str):
     for outcome in errors + warnings:
         context.log.warning(outcome.sentence())
     if not result.passed:
-        ledger.append(
+        attempt.refused(
             where.ledger,
-            {
-                "status": "refused",
-                "reason": f"{stage} quality gate failed: "
-                + "; ".join(o.sentence() for o in errors[:5]),
-                "run_id": run_id,
-                "gate_passed": False,
-                "gate_stage": stage,
-                "failed_expectations": sorted({o.name for o in errors}),
-                "snapshots": result.snapshot_ids,
-                "code_version": ledger.code_version(),
-            },
+            run_id,
+            f"{stage} quality gate failed: " + "; ".join(o.sentence() for o in errors[:5]),
+            gate_passed=False,
+            gate_stage=stage,
+            failed_expectations=sorted({o.name for o in errors}),
+            snapshots=result.snapshot_ids,
         )
     by_check: dict[tuple, list] = {}
     if stage == "models":  # every dbt-tested asset reports, passed or not
@@ -134,7 +119,7 @@ def _run(context, stage: str):
             continue
         suite = suites.get(outcome.suite)
         asset = (
-            tuple(suite.asset) if suite else ("raw", "eurostat__" + outcome.suite.rsplit(".", 1)[1])
+            tuple(suite.asset) if suite else raw_key("eurostat", outcome.suite.rsplit(".", 1)[1])
         )
         by_check.setdefault((asset, check_name(outcome.suite, stage)), []).append(outcome)
     for (asset, name), outcomes in by_check.items():

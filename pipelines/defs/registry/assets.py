@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipelines.lib.registry import REGISTRY_TABLES as TABLES
-from pipelines.lib.registry import load_registry
+from pipelines.registry import REGISTRY_TABLES as TABLES
+from pipelines.registry import load_registry
 from pipelines.settings import config, paths
 
 
@@ -22,8 +22,8 @@ from pipelines.settings import config, paths
     pool="warehouse",
 )
 def registry_tables(context: dg.AssetExecutionContext):
-    from pipelines.lib.registry_tables import registry_frames  # Polars, DuckDB: at run time
-    from pipelines.lib.warehouse import connect, write_frames
+    from pipelines.registry.tables import registry_frames  # Polars, DuckDB: at run time
+    from pipelines.warehouse.connect import connect, write_frames
 
     reg = load_registry()
     frames = registry_frames(reg, config())

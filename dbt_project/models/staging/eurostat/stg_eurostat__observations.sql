@@ -1,8 +1,9 @@
 with
 
+-- every API source of observations (Eurostat, and any other folder of pipelines/sources/
+-- built on sources/observations.py: raw.observations holds exactly their datasets)
 source as (
     select * from {{ source('raw', 'observations') }}
-    where source = 'eurostat'
 ),
 
 renamed as (

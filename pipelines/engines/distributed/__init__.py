@@ -1,9 +1,0 @@
-"""Dagster beyond one process: an instance on PostgreSQL storage (runs, events, schedules)
-and the `refresh` job on the Celery executor, whose broker and result backend are the same
-PostgreSQL (kombu's SQLAlchemy transport), with workers as separate processes or machines.
-
-`instance` writes the dagster.yaml, `definitions` is the code location whose jobs run on
-Celery (same assets, checks and resources as pipelines.definitions), `workers` starts and
-stops local Celery workers. Connection URLs come from the environment only:
-MONITOR_DAGSTER_POSTGRES_URL (storage), MONITOR_CELERY_BROKER_URL, MONITOR_CELERY_BACKEND_URL.
-"""
