@@ -17,11 +17,20 @@ from pipelines import definitions as single
 from pipelines.settings import config, paths
 from pipelines.warehouse.lock import warehouse_lock
 
+TICK_S = 0.2
+
 
 class LockedCeleryExecutor(CeleryExecutor):
     """Dagster's Celery executor, holding the warehouse lock in the run process meanwhile."""
 
     def execute(self, plan_context, execution_plan):
+        from dagster_celery import core_execution_loop
+
+        # the executor's loop checks its steps' results and starts the next ones once per
+        # tick, by default a second (a module constant, no setting): with the warehouse's
+        # steps one at a time that is up to a second lost between any two of them (a trial:
+        # 95 s with the default, 70 s with 0.2 s)
+        core_execution_loop.TICK_SECONDS = TICK_S
         timeout = float(config().get("warehouse", {}).get("lock_timeout_s", 3600))
         with warehouse_lock(paths().home, f"Dagster run {plan_context.run_id}", timeout):
             yield from super().execute(plan_context, execution_plan)

@@ -30,15 +30,14 @@ def assert_marts_equal(engine: str, where, reference_db) -> None:
     assert rows["fct_indicator_values"] > 20_000 and rows["mart_microdata_gaps"] > 0, rows
 
 
-def assert_same_microdata_cells(engine: str, where, reference_home) -> None:
+def assert_same_microdata_cells(engine: str, where, path) -> None:
     """The microdata aggregation (cells, standard errors, disclosure control) on `engine`
-    gives the same cells and suppressions as on DuckDB, on the same file."""
+    gives the same cells and suppressions as on DuckDB, on the same file (`path`)."""
     from pipelines.settings import config
     from pipelines.sources.microdata.aggregate import aggregate
     from pipelines.sources.microdata.disclosure import Rules
     from pipelines.sources.microdata.on_engine import aggregate_on
 
-    path = reference_home.parent / "SYNTHETIC_lfs_engines.parquet"
     rules = Rules.from_config(config())
     expected, got = aggregate(path, rules), aggregate_on(engine, where, path, rules)
 

@@ -1,12 +1,18 @@
 """Servers for the engine trials (marker `engines`): a throwaway PostgreSQL cluster and a
 Spark cluster on loopback, started once per test process (session fixtures; each test
-makes its own database) and stopped at its end; one DuckDB reference refresh likewise. Where a server cannot start
-here (no PostgreSQL binaries, no Java, no pyspark) the trial is skipped with the reason,
-except in CI (CI set), where that is a failure: CI must install what they need."""
+makes its own database) and stopped at its end; one DuckDB reference refresh per test run,
+shared by the test processes of `pytest -n`. Where a server cannot start here (no
+PostgreSQL binaries, no Java, no pyspark) the trial is skipped with the reason, except in CI
+(CI set), where that is a failure: CI must install what they need."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -41,14 +47,50 @@ def local_spark():
     server.stop()
 
 
+def _shared_root(tmp_path_factory) -> Path:
+    """A folder shared by the test processes of this run (pytest-xdist's workers)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "engines-reference"
+    root.mkdir(exist_ok=True)
+    return root
+
+
+@contextmanager
+def _built_once(root: Path, name: str) -> Iterator[bool]:
+    """Yields whether `name` still has to be built, holding a lock on it meanwhile: the
+    first process builds, the others wait for it and then read what it built."""
+    with open(root / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        marker = root / f".{name}.built"
+        build = not marker.exists()
+        yield build
+        if build:
+            marker.touch()
+
+
 @pytest.fixture(scope="session")
-def reference_home(tmp_path_factory):
-    """The DuckDB run every engine is compared with: the SAMPLE refresh with a small
-    SYNTHETIC microdata file, so that the microdata gaps are not empty."""
+def synthetic_microdata(tmp_path_factory) -> Path:
+    """A SYNTHETIC person-level file (20,000 rows), the same for every process of the run."""
     from pipelines.sources.microdata.synthetic import write
 
-    root = tmp_path_factory.mktemp("reference")
-    microdata = write(root / "SYNTHETIC_lfs_engines.parquet", rows=20_000)
+    root = _shared_root(tmp_path_factory)
+    path = root / "SYNTHETIC_lfs_engines.parquet"
+    with _built_once(root, "microdata") as build:
+        if build:
+            write(path, rows=20_000)
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_home(tmp_path_factory, synthetic_microdata) -> Path:
+    """The DuckDB run every engine is compared with: the SAMPLE refresh with the SYNTHETIC
+    microdata file, so that the microdata gaps are not empty. Built once per test run: the
+    first process that needs it builds it, the others wait and read it (read-only)."""
+    root = _shared_root(tmp_path_factory)
     home = root / "home"
-    monitor_cmd("refresh", home=home, env={"MONITOR_MICRODATA": str(microdata)}, check=True)
+    with _built_once(root, "reference") as build:
+        if build:
+            shutil.rmtree(home, ignore_errors=True)  # a build that failed half-way
+            env = {"MONITOR_MICRODATA": str(synthetic_microdata)}
+            monitor_cmd("refresh", home=home, env=env, check=True)
     return home

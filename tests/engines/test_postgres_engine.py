@@ -2,8 +2,8 @@
 there (COPY), `dbt build` there (models, data tests, unit tests) with every mart equal to
 the DuckDB run's; a whole `monitor refresh` with the warehouse there, its `published`
 schema equal to the DuckDB publication and read by a committee role that cannot write; the
-microdata aggregation there. One file: one server and one reference refresh (session
-fixtures, per test process)."""
+microdata aggregation there. One file: one server per test process, one reference refresh per run
+(session fixtures)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tests.engines.checks import (
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
 
 
-def test_postgres_builds_the_same_marts_as_duckdb(reference_home, local_postgres, tmp_path):
+def test_postgres_builds_the_same_marts_as_duckdb(local_postgres, reference_home, tmp_path):
     settings = local_postgres.create_database("monitor", "monitor")
     reference_db = reference_home / "warehouse.duckdb"
     loaded = load_postgres(reference_db, settings)
@@ -43,7 +43,9 @@ def test_postgres_builds_the_same_marts_as_duckdb(reference_home, local_postgres
 PUBLICATION_TABLES = {"publication_info", "publication_log", "quality_results"}
 
 
-def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgres, tmp_path):
+def test_postgres_refresh_publishes_the_same_tables(
+    local_postgres, reference_home, synthetic_microdata, tmp_path
+):
     """`monitor refresh` with warehouse.engine=postgres on the reference run's vintages: dbt
     builds on PostgreSQL, the gate validates the marts pulled from there, the `published`
     schema holds every published table equal to the DuckDB run's, the committee reads it
@@ -67,7 +69,7 @@ def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgr
     )
     env = {
         "MONITOR_WAREHOUSE_ENGINE": "postgres",
-        "MONITOR_MICRODATA": str(reference_home.parent / "SYNTHETIC_lfs_engines.parquet"),
+        "MONITOR_MICRODATA": str(synthetic_microdata),
         "MONITOR_POSTGRES_COMMITTEE_USER": "committee",
         "MONITOR_POSTGRES_COMMITTEE_PASSWORD": "committee-pw",
         **settings.env(),
@@ -137,7 +139,7 @@ def test_postgres_refresh_publishes_the_same_tables(reference_home, local_postgr
     assert len(rows) == len(read_table("duckdb", "main", "fct_indicator_values", reference_db)[1])
 
 
-def test_postgres_aggregates_the_same_microdata_cells(reference_home, local_postgres):
+def test_postgres_aggregates_the_same_microdata_cells(local_postgres, synthetic_microdata):
     assert_same_microdata_cells(
-        "postgres", local_postgres.create_database("micro", "micro"), reference_home
+        "postgres", local_postgres.create_database("micro", "micro"), synthetic_microdata
     )

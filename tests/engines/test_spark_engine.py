@@ -19,7 +19,13 @@ from tests.engines.checks import (
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
 
 
-def test_spark_builds_the_same_marts_as_duckdb(reference_home, local_spark, tmp_path):
+def test_spark_aggregates_the_same_microdata_cells(local_spark, synthetic_microdata):
+    """First in the file: it needs no reference refresh, so it runs while another test
+    process builds that."""
+    assert_same_microdata_cells("spark", local_spark.settings(), synthetic_microdata)
+
+
+def test_spark_builds_the_same_marts_as_duckdb(local_spark, reference_home, tmp_path):
     settings = local_spark.settings()
     reference_db = reference_home / "warehouse.duckdb"
     loaded = load_spark(reference_db, settings)
@@ -29,7 +35,3 @@ def test_spark_builds_the_same_marts_as_duckdb(reference_home, local_spark, tmp_
     print(f"\ndbt build on Spark: {run.seconds:.1f}s {run.statuses}")
     assert_build_passed(run, "spark")
     assert_marts_equal("spark", settings, reference_db)
-
-
-def test_spark_aggregates_the_same_microdata_cells(reference_home, local_spark):
-    assert_same_microdata_cells("spark", local_spark.settings(), reference_home)

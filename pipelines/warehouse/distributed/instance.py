@@ -5,7 +5,7 @@ dagster-postgres needs the driver spelled out (`postgresql+psycopg2://`; with SQ
 a bare `postgresql://` looks for psycopg 3). Pools run at op granularity: each step of the
 pool `warehouse` claims the single slot, so on a distributed executor the steps that write
 the DuckDB warehouse still run one at a time, whichever worker takes them; a step waiting
-for the slot checks again every second (storage.py) instead of Dagster's back-off to 15 s.
+for the slot checks again every 0.2 s (storage.py) instead of Dagster's back-off to 15 s.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ run_storage:
   config:
     postgres_url:
       env: {STORAGE_URL_ENV}
-# dagster-postgres's event log, a blocked step checking for its pool slot every second
+# dagster-postgres's event log, connected, a blocked step checking for its slot every 0.2 s
 event_log_storage:
   module: pipelines.warehouse.distributed.storage
   class: PromptClaimEventLogStorage

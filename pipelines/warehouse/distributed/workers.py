@@ -22,10 +22,19 @@ from pipelines.warehouse.distributed.instance import BACKEND_URL_ENV, BROKER_URL
 
 QUEUES = ("dagster", "report")  # dagster_celery's default queue; the report's op tag
 
+BROKER_POLL_S = 0.2
+
 CONFIG_MODULE = f"""import os
 
 broker_url = os.environ["{BROKER_URL_ENV}"]
 result_backend = os.environ["{BACKEND_URL_ENV}"]
+
+# An idle worker polls the broker table, by default once a second: a step would wait up to
+# that long to be picked up. (kombu's SQLAlchemy transport hands broker_transport_options to
+# create_engine, which refuses polling_interval, hence the class attribute.)
+from kombu.transport import sqlalchemy
+
+sqlalchemy.Transport.polling_interval = {BROKER_POLL_S}
 """
 
 

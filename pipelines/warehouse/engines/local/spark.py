@@ -1,12 +1,16 @@
 """A throwaway Spark cluster from the pyspark wheel: a standalone master, one worker and the
 Thrift Server (HiveServer2 protocol, what dbt-spark's `thrift` method speaks), all on
-127.0.0.1, with a Derby metastore and a warehouse folder of their own.
+127.0.0.1, with an in-memory catalog and a warehouse folder of their own.
 
 The pyspark wheel carries the jars and `bin/spark-class`/`spark-submit` but not the
 `sbin/start-*.sh` scripts, so the daemons are started with spark-class and spark-submit.
 SPARK_LOCAL_IP=127.0.0.1 keeps every service on loopback (and starts it ~30 s sooner).
-Sized for a small machine: a worker of 2 cores and 2 GB, a 1 GB driver and executor, two
-shuffle partitions, no locality wait.
+Sized for tiny tables on a small machine (TUNING, JVM_OPTIONS; docs/scaling.md has the
+figures): a worker of 2 cores and 2 GB, a 1 GB driver and executor, two shuffle partitions,
+no locality wait; expressions interpreted rather than compiled to Java (on tables of a few
+thousand rows the compilation costs more than it saves); the JVMs' C1 compiler only, with
+the serial garbage collector; the catalog in memory instead of a Derby metastore (the
+cluster lives as long as its test; a production cluster has a shared metastore).
 
     with LocalSpark.start() as spark:
         settings = spark.settings()
@@ -26,6 +30,23 @@ from pathlib import Path
 
 from pipelines.warehouse.engines.local.processes import ServerFailed, free_port, log_tail, port_open, wait_for
 from pipelines.warehouse.engines.settings import SparkSettings
+
+# Sized for tiny tables on a small machine, where a query costs its planning and scheduling
+# far more than its data. Each measured against the previous settings: the dbt build of the
+# sample took 240 s of the cluster's CPU time before, 100 s after (docs/scaling.md).
+TUNING = {
+    "spark.driver.memory": "1g",
+    "spark.executor.memory": "1g",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.locality.wait": "0",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.catalogImplementation": "in-memory",
+}
+# Short-lived JVMs: C1 only (C2 spends its CPU on code that would never run long); the code
+# cache then defaults to 48 MB, too small for Spark's ("Out of space in CodeCache").
+JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC"
 
 JAVA_HOME_CANDIDATES = ("/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/java-17-openjdk-arm64")
 
@@ -64,16 +85,29 @@ class LocalSpark:
     thrift_port: int
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     started_s: float = 0.0
+    confs: dict[str, str] = field(default_factory=dict)  # beyond (or instead of) TUNING
+    jvm_options: str = JVM_OPTIONS
 
     @classmethod
-    def start(cls, timeout_s: float = 180) -> LocalSpark:
+    def start(
+        cls,
+        timeout_s: float = 180,
+        confs: dict[str, str] | None = None,
+        jvm_options: str = JVM_OPTIONS,
+    ) -> LocalSpark:
         home = spark_home()
         if home is None:
             raise ServerFailed("pyspark not found: `make install-spark` creates .venv-spark")
         if java_home() is None:
             raise ServerFailed("no Java runtime (apt-get install openjdk-17-jre-headless)")
         root = Path(tempfile.mkdtemp(prefix="monitor-spark-"))
-        spark = cls(root=root, home=home, thrift_port=free_port())
+        spark = cls(
+            root=root,
+            home=home,
+            thrift_port=free_port(),
+            confs=dict(confs or {}),
+            jvm_options=jvm_options,
+        )
         began = time.monotonic()
         try:
             spark._start_all(timeout_s)
@@ -91,6 +125,7 @@ class LocalSpark:
             "SPARK_LOCAL_DIRS": str(self.root / "tmp"),
             "SPARK_LOG_DIR": str(self.root / "logs"),
             "SPARK_DAEMON_MEMORY": "512m",
+            "SPARK_DAEMON_JAVA_OPTS": self.jvm_options,
             "SPARK_CONF_DIR": str(self.root / "conf"),
         }
         if java_home():
@@ -147,21 +182,15 @@ class LocalSpark:
             "Spark worker",
             log,
         )
-        metastore = self.root / "metastore_db"
         confs = {
+            **TUNING,
+            **self.confs,
             "spark.ui.enabled": "false",
             "spark.master.rest.enabled": "false",
             "spark.sql.warehouse.dir": str(self.root / "warehouse"),
-            "spark.driver.memory": "1g",
-            "spark.executor.memory": "1g",
-            "spark.sql.shuffle.partitions": "2",
-            "spark.default.parallelism": "2",
-            "spark.locality.wait": "0",
             "spark.sql.session.timeZone": "UTC",
-            "spark.driver.extraJavaOptions": f"-Dderby.system.home={self.root}",
-            "spark.hadoop.javax.jdo.option.ConnectionURL": (
-                f"jdbc:derby:;databaseName={metastore};create=true"
-            ),
+            "spark.driver.extraJavaOptions": self.jvm_options,
+            "spark.executor.extraJavaOptions": self.jvm_options,
             "spark.hadoop.hive.server2.thrift.port": str(self.thrift_port),
             "spark.hadoop.hive.server2.thrift.bind.host": "127.0.0.1",
         }
