@@ -1,11 +1,14 @@
 """The dbt project and the refresh on PostgreSQL: the SAMPLE's raw and registry tables loaded
 there (COPY), `dbt build` there (models, data tests, unit tests) with every mart equal to
 the DuckDB run's; a whole `monitor refresh` with the warehouse there, its `published`
-schema equal to the DuckDB publication and read by a committee role that cannot write; the
-microdata aggregation there. One file: one server per test process, one reference refresh per run
+schema equal to the DuckDB publication and read by a committee role that cannot write; a
+replacement of that schema failing half-way leaves the previous publication; the microdata
+aggregation there. One file: one server per test process, one reference refresh per run
 (session fixtures)."""
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -143,3 +146,59 @@ def test_postgres_aggregates_the_same_microdata_cells(local_postgres, synthetic_
     assert_same_microdata_cells(
         "postgres", local_postgres.create_database("micro", "micro"), synthetic_microdata
     )
+
+
+def test_a_failed_schema_replacement_keeps_the_previous_publication(
+    local_postgres, reference_home, tmp_path, monkeypatch
+):
+    """PostgreSQL refuses the next publication half-way through replacing the `published`
+    schema: the old schema is already dropped and every table but the last recreated and
+    filled when COPY meets a text cell with a NUL byte (which PostgreSQL's text cannot hold)
+    in the last row of the last table. The one transaction rolls back whole: the committee
+    reads the previous publication, cell for cell, and a later good publication replaces it."""
+    import duckdb
+    import psycopg2
+
+    from pipelines.publish.postgres import create_committee_role, publish_postgres
+    from pipelines.warehouse.engines.settings import PostgresSettings
+
+    settings = local_postgres.create_database("replaced", "publisher")
+    create_committee_role(local_postgres.superuser(), "replaced", "reader", "reader-pw")
+    monkeypatch.setenv("MONITOR_POSTGRES_COMMITTEE_USER", "reader")
+    committee = PostgresSettings(settings.host, settings.port, "replaced", "reader", "reader-pw")
+
+    previous = reference_home / "published" / "monitor.duckdb"
+    publish_postgres(previous, settings)
+    tables = table_names("duckdb", "main", previous)
+    assert table_names("postgres", "published", committee) == tables
+    before = {name: read_table("postgres", "published", name, committee) for name in tables}
+
+    refused = tmp_path / "refused.duckdb"  # the next one: another id, a row fewer per table
+    shutil.copy(previous, refused)
+    with duckdb.connect(str(refused)) as con:
+        for name in set(tables) - {"publication_info"}:
+            con.execute(f"delete from {name} where rowid = (select min(rowid) from {name})")
+        con.execute("update publication_info set publication_id = 'the-refused-one'")
+        con.execute(
+            "update quality_results set description = description || chr(0) "
+            "where rowid = (select max(rowid) from quality_results)"
+        )
+    assert tables[-1] == "quality_results"  # publish_postgres copies the tables in this order
+    with pytest.raises(psycopg2.DataError, match="0x00") as failed:
+        publish_postgres(refused, settings)
+    assert "COPY quality_results" in str(failed.value)  # the last table, after all the others
+
+    assert table_names("postgres", "published", committee) == tables
+    compared = [
+        compare_tables(name, before[name], read_table("postgres", "published", name, committee))
+        for name in tables
+    ]
+    unequal = [str(c) for c in compared if not c.equal]
+    assert not unequal, "\n".join(unequal)
+    assert sum(c.rows_left for c in compared) > 50_000
+
+    with duckdb.connect(str(refused)) as con:  # the same publication, now without the NUL
+        con.execute("update quality_results set description = replace(description, chr(0), '')")
+    publish_postgres(refused, settings)
+    info = read_table("postgres", "published", "publication_info", committee)
+    assert info[1][0][info[0].index("publication_id")] == "the-refused-one"
