@@ -1,6 +1,7 @@
 """`dbt build` of the whole project on PostgreSQL (and on Spark with MONITOR_BENCH_SPARK=1,
-about ten minutes here) against the same build on DuckDB in the same run, from the SAMPLE's
-raw and registry tables; the servers are throwaway ones on loopback (pipelines/warehouse/engines/local).
+two more minutes here) against the same build on DuckDB in the same run, from the SAMPLE's
+raw and registry tables; the servers are throwaway ones on loopback
+(pipelines/warehouse/engines/local).
 Also the server start, the load of the raw and registry tables, and a whole `monitor refresh`
 of the sample with warehouse.engine=postgres (committee role included) against the same
 refresh on DuckDB, each in a fresh home."""
