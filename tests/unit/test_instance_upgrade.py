@@ -7,7 +7,11 @@ from pipelines.cli.history import print_runs
 from pipelines.warehouse.instance import DAGSTER_YAML
 
 
-def test_status_reads_an_instance_folder_of_an_older_version(tmp_path, capsys):
+def test_status_reads_an_instance_folder_of_an_older_version(tmp_path, capsys, monkeypatch):
+    # as from a plain shell: the storage then finds its folder from MONITOR_HOME (without
+    # this, the checkout's own warehouse/dagster and its runs, after a `make run`)
+    monkeypatch.setenv("MONITOR_HOME", str(tmp_path))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     home = tmp_path / "dagster"
     home.mkdir()
     old = DAGSTER_YAML.replace(
