@@ -7,9 +7,10 @@ from pipelines.cli.history import print_runs
 from pipelines.warehouse.instance import DAGSTER_YAML
 
 
-def test_status_reads_an_instance_folder_of_an_older_version(tmp_path, capsys):
+def test_status_reads_an_instance_folder_of_an_older_version(tmp_path, capsys, monkeypatch):
     home = tmp_path / "dagster"
     home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # its storage, not this checkout's runs
     old = DAGSTER_YAML.replace(
         "module: pipelines.warehouse.dagster_storage", "module: pipelines.lib.dagster_storage"
     )
