@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
+from pipelines.defs.publication.decision import inputs_decision
 from pipelines.publish import attempt, keys
 from pipelines.publish.keys import asset_key
 from pipelines.settings import paths
@@ -43,6 +44,17 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     )
     label = "SAMPLE DATA" if result.is_sample else "producer data"
     context.log.info(f"published {result.publication_id} ({label}) to {result.path}")
+    attempt.note(
+        where.home,
+        context.run.run_id,
+        "published",
+        {
+            "publication_id": result.publication_id,
+            "path": str(result.path),
+            "is_sample": result.is_sample,
+            "table_rows": result.tables,
+        },
+    )
     return dg.MaterializeResult(
         metadata={
             "publication_id": result.publication_id,
@@ -69,6 +81,12 @@ def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     where = paths()
     built = build_report(where.published_db, where.report_dir, quality_dir=where.quality)
     context.log.info(f"report: {built.pages} pages built in {built.seconds:.2f}s into {built.path}")
+    attempt.note(
+        where.home,
+        context.run.run_id,
+        "report",
+        {"path": str(built.path / "index.html"), "pages": built.pages, "seconds": built.seconds},
+    )
     return dg.MaterializeResult(
         metadata={
             "path": str(built.path / "index.html"),
@@ -79,4 +97,4 @@ def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     )
 
 
-defs = dg.Definitions(assets=[published_database, report])
+defs = dg.Definitions(assets=[inputs_decision, published_database, report])
