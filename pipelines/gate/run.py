@@ -307,6 +307,10 @@ def _validate(
     # GX's Data Docs header reads the asset's name from the batch spec, which a dataframe
     # batch leaves empty ("Data asset: None"): the stored result gets the suite's table name
     validation.meta.setdefault("batch_spec", {})["data_asset_name"] = suite.table or suite.name
+    for r in validation.results:  # no rows: no share of them ("unknown %", not "NaN%")
+        if r.result and r.result.get("element_count") == 0:
+            for share in [k for k in r.result if k.endswith("_percent")]:
+                r.result.pop(share)
     context.validation_results_store.set(key, validation)
     outcomes, quarantine = [], []
     for r in validation.results:
