@@ -60,7 +60,7 @@ def note(home: Path, run_id: str | None, part: str, data: dict[str, Any]) -> Non
     folder = home / "attempts" / run_id
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{part}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, default=str, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(data, default=str), encoding="utf-8")  # keeps their order
     os.replace(tmp, folder / f"{part}.json")
 
 

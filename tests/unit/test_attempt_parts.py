@@ -33,3 +33,15 @@ def test_prune_keeps_the_newest_runs(tmp_path):
         os.utime(tmp_path / "attempts" / f"run-{i}", (1000 + i, 1000 + i))
     attempt.prune(tmp_path, keep=2)
     assert sorted(p.name for p in (tmp_path / "attempts").iterdir()) == ["run-3", "run-4"]
+
+
+def test_a_part_keeps_the_order_its_stage_wrote(tmp_path):
+    """The summary lists what a stage counted in the stage's order (e.g. the disclosure rules)."""
+    rules = {
+        "suppressed_min_respondents": 3,
+        "suppressed_attribute_0_100": 2,
+        "suppressed_secondary": 1,
+    }
+    attempt.note(tmp_path, "r", "source.microdata__lfs_aggregates", rules)
+    part = attempt.read(tmp_path, "r").prefixed("source")["microdata__lfs_aggregates"]
+    assert list(part) == list(rules)
