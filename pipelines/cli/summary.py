@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipelines.defs.errors import root_message
 from pipelines.publish import attempt
-from pipelines.publish.keys import DBT_CHECK, MICRODATA_AGGREGATES
+from pipelines.publish.keys import DBT_CHECK, MICRODATA_AGGREGATES, RAW_OBSERVATIONS
 
 
 @dataclass
@@ -38,7 +38,7 @@ def summarise(result, where, elapsed_s: float) -> Summary:
     skipped = [k for k, m in raws.items() if "skipped the download" in str(m.get("note", ""))]
     if skipped:
         lines.append(f"  live: {len(skipped)} dataset(s) unchanged at Eurostat, download skipped")
-    views = run.part("views.observations")
+    views = run.part(f"views.{RAW_OBSERVATIONS[1]}")
     if views is not None:
         lines.append(f"  rows: {views['current_rows']} current raw observations")
 
