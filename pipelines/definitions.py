@@ -17,6 +17,7 @@ from pipelines.defs.intake.sensors import build_intake_sensor
 from pipelines.defs.operations.sensors import tag_failed_runs
 from pipelines.defs.progress import progress_logger
 from pipelines.defs.publication import assets as publication_assets
+from pipelines.defs.publication.decision import DECISION_KEY
 from pipelines.defs.quality import checks as quality_checks
 from pipelines.defs.registry import assets as registry_assets
 from pipelines.defs.resources import SourceResource
@@ -34,7 +35,8 @@ _freshness_checks = build_freshness_checks()
 
 publish_job = dg.define_asset_job(
     "publish",
-    selection=dg.AssetSelection.checks(*_gate_checks) | dg.AssetSelection.groups("publication"),
+    selection=dg.AssetSelection.checks(*_gate_checks)
+    | (dg.AssetSelection.groups("publication") - dg.AssetSelection.assets(DECISION_KEY)),
     description="Re-run both quality gate stages on the warehouse as it is and publish if they pass (no ingest, no dbt).",
 )
 

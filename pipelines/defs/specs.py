@@ -3,9 +3,7 @@
 import dagster as dg
 
 
-def raw_view_spec(
-    name: str, deps: list[dg.AssetKey], description: str, skippable: bool = False
-) -> dg.AssetSpec:
+def raw_view_spec(name: str, deps: list[dg.AssetKey], description: str) -> dg.AssetSpec:
     """A DuckDB view `raw.<name>` over the ingest assets `deps`."""
     return dg.AssetSpec(
         ["raw", name],
@@ -14,5 +12,4 @@ def raw_view_spec(
         description=f"View raw.{name}: {description}",
         kinds={"duckdb"},
         tags={"layer": "raw"},
-        skippable=skippable,
     )

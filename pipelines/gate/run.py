@@ -284,7 +284,11 @@ def _validate(
     for exp in suite.expectations:
         gx_suite.add_expectation_configuration(
             ExpectationConfiguration(
-                type=exp["type"], kwargs=exp["kwargs"], meta=exp["meta"], severity=exp["severity"]
+                type=exp["type"],
+                kwargs=exp["kwargs"],
+                meta=exp["meta"],
+                severity=exp["severity"],
+                description=_described(exp),
             )
         )
     gx_suite = context.suites.add_or_update(gx_suite)
@@ -299,13 +303,31 @@ def _validate(
         )
     )
     result = checkpoint.run(batch_parameters={"dataframe": frame})
-    validation = next(iter(result.run_results.values()))
+    key, validation = next(iter(result.run_results.items()))
+    # GX's Data Docs header reads the asset's name from the batch spec, which a dataframe
+    # batch leaves empty ("Data asset: None"): the stored result gets the suite's table name
+    validation.meta.setdefault("batch_spec", {})["data_asset_name"] = suite.table or suite.name
+    for r in validation.results:  # no rows: no share of them ("unknown %", not "NaN%")
+        if r.result and r.result.get("element_count") == 0:
+            for share in [k for k in r.result if k.endswith("_percent")]:
+                r.result.pop(share)
+    context.validation_results_store.set(key, validation)
     outcomes, quarantine = [], []
     for r in validation.results:
         outcome, rows = _outcome(suite, frame, r)
         outcomes.append(outcome)
         quarantine += rows
     return outcomes, quarantine
+
+
+def _described(exp: dict[str, Any]) -> str | None:
+    """What Data Docs show for an expectation: its check name and why it exists, instead of
+    GX's template (which prints a check on a derived column as "values must belong to this
+    set: True")."""
+    meta = exp.get("meta") or {}
+    if not meta.get("why"):
+        return None
+    return f"{meta['name']}: {meta['why']}" if meta.get("name") else meta["why"]
 
 
 def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[str, Any]]]:

@@ -174,9 +174,9 @@ def build_suites(
         )
         if not in_stage:
             continue
-        if meta.get("per_dataset"):
+        if meta.get("per_dataset") == "observations":  # every dataset of an API source
             for code, dataset in reg.datasets.items():
-                if dataset["source"] == meta["per_dataset"]:
+                if dataset["source"] in observation_sources():
                     suites.append(_raw_suite(doc, reg, code, profiles.get(code, {})))
         elif meta.get("per_delivery"):
             from pipelines.gate.delivery_suites import delivery_suite
@@ -204,25 +204,59 @@ def build_suites(
             )
     for suite in suites:
         _set_severity(suite.expectations, rules)
+        for exp in suite.expectations:
+            _vocabulary_value_set(exp, reg, suite.name)
     return suites
+
+
+def _vocabulary_value_set(exp: dict[str, Any], reg: Registry, suite: str) -> None:
+    """`"value_set": {"vocabulary": <list>, "without": [codes]}` becomes the list's codes
+    (registry/vocabulary.yaml), so a suite never holds a second copy of a closed list."""
+    wanted = exp["kwargs"].get("value_set")
+    if not isinstance(wanted, dict):
+        return
+    name = wanted.get("vocabulary")
+    if name not in reg.vocabulary:
+        raise ValueError(
+            f"suite {suite}, {exp['meta']['name']}: value_set names vocabulary list {name!r}, "
+            "which registry/vocabulary.yaml does not have"
+        )
+    codes = list(reg.vocabulary[name])
+    unknown = set(wanted.get("without", [])) - set(codes)
+    if unknown:
+        raise ValueError(
+            f"suite {suite}, {exp['meta']['name']}: 'without' names {sorted(unknown)}, "
+            f"not codes of the vocabulary list {name!r}"
+        )
+    exp["kwargs"]["value_set"] = [c for c in codes if c not in wanted.get("without", [])]
+
+
+def observation_sources() -> set[str]:
+    """The sources of observations from an API (pipelines/sources/observations.py): each of
+    their datasets gets the raw suite of `"per_dataset": "observations"`."""
+    from pipelines.sources.kinds import source_kinds
+    from pipelines.sources.observations import ObservationSource
+
+    return {n for n, kind in source_kinds().items() if isinstance(kind, ObservationSource)}
 
 
 def _raw_suite(doc: dict[str, Any], reg: Registry, code: str, profile: dict[str, Any]) -> Suite:
     meta = doc["meta"]
     dims = [d for d in reg.datasets[code]["dimensions"] if d != "geo"]
     dim_columns = "".join(f", o.dims['{d}'] as \"{d}\"" for d in dims)
+    source = reg.datasets[code]["source"]
     query = meta["query"].format(
-        table=f'raw."{meta["per_dataset"]}__{code}"',
-        vintages=f'raw."{meta["per_dataset"]}__{code}__vintages"',
+        table=f'raw."{source}__{code}"',
+        vintages=f'raw."{source}__{code}__vintages"',
         dim_columns=dim_columns,
     )
     expectations = [json.loads(json.dumps(e)) for e in doc["expectations"]]
     expectations += _raw_registry_expectations(reg, code, dims, profile)
     return Suite(
-        name=f"{doc['name']}.{code}",
+        name=f"{doc['name'].format(source=source)}.{code}",
         stage="raw",
         query=query,
-        asset=[a.format(dataset=code) for a in meta["asset"]],
+        asset=[a.format(source=source, dataset=code) for a in meta["asset"]],
         key=[*dims, *meta.get("key", [])],
         expectations=expectations,
         description=f"{meta.get('description', '')} ({code})",

@@ -1,6 +1,6 @@
 """Every asset key and check name of a refresh, named once: the Dagster definitions build
-their assets and checks with these, and the CLI and the unchanged-inputs decision read the
-run's events with these. Paths, not Dagster objects, so reading them imports nothing heavy."""
+their assets and checks with these; the run's attempt (attempt.py) names its parts after
+them. Paths, not Dagster objects, so reading them imports nothing heavy."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ RAW_SNAPSHOTS: Key = ("raw", "snapshots")
 DELIVERY_OBSERVATIONS: Key = ("raw", "delivery_observations")
 DELIVERY_SNAPSHOTS: Key = ("raw", "delivery_snapshots")
 MICRODATA_AGGREGATES: Key = ("raw", "microdata__lfs_aggregates")
+INPUTS_DECISION: Key = ("publication", "inputs_decision")
 PUBLISHED: Key = ("publication", "monitor_db")
 REPORT: Key = ("publication", "report")
 DBT_LAYERS = ("staging", "intermediate", "marts")

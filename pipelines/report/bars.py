@@ -21,20 +21,39 @@ class BarRow:
     mark: str = ""  # "focus" (Flanders), "peer" (Belgium), "reference" (EU-27, a total)
 
 
+def _head(head: Sequence[str], drawing_head: str) -> str:
+    """The header row: the text columns, then the drawing's column (named for screen readers)."""
+    cells = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    return cells + (
+        f'<th scope="col" class="bar-head"><span class="visually-hidden">{esc(drawing_head)}</span></th>'
+    )
+
+
+def _text_cells(head: Sequence[str], cells: Sequence[object]) -> list[str]:
+    """A row's text cells: the first its header, each other labelled with its column."""
+    out = [f'<th scope="row">{esc(cells[0])}</th>']
+    return out + [
+        f'<td data-label="{esc(h)}">{esc(c)}</td>' for h, c in zip(head[1:], cells[1:], strict=True)
+    ]
+
+
+def _table(kind: str, cls: str, caption: str, head: Sequence[str], head_html: str, body) -> Raw:
+    cid = element_id(kind, f"{caption}|{head}")
+    return Raw(
+        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
+        f'<table class="{cls}"><caption id="{cid}">{esc(caption)}</caption>'
+        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
 def bar_table(
     caption: str, head: Sequence[str], rows: Sequence[BarRow], bar_head: str, cls: str = ""
 ) -> Raw:
     """One row per bar; bars scale from zero to the largest absolute value."""
     top = max((abs(r.value) for r in rows if r.value is not None), default=0) or 1
-    head_html = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-    head_html += f'<th scope="col" class="bar-head"><span class="visually-hidden">{esc(bar_head)}</span></th>'
     body = []
     for row in rows:
-        cells = [f'<th scope="row">{esc(row.cells[0])}</th>']
-        cells += [
-            f'<td data-label="{esc(h)}">{esc(c)}</td>'
-            for h, c in zip(head[1:], row.cells[1:], strict=True)
-        ]
+        cells = _text_cells(head, row.cells)
         width = 0.0 if row.value is None else max(abs(row.value) / top * 100, 0.5)
         cells.append(
             f'<td class="bar-cell" aria-hidden="true"><span class="bar" '
@@ -42,12 +61,7 @@ def bar_table(
         )
         mark = f' class="mark-{row.mark}"' if row.mark else ""
         body.append(f"<tr{mark}>{''.join(cells)}</tr>")
-    cid = element_id("bars", f"{caption}|{head}")
-    return Raw(
-        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
-        f'<table class="data bars {cls}"><caption id="{cid}">{esc(caption)}</caption>'
-        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return _table("bars", f"data bars {cls}", caption, head, _head(head, bar_head), body)
 
 
 @dataclass(frozen=True)
@@ -66,15 +80,9 @@ def interval_table(
     ends = [abs(v) for r in rows for v in (r.value, r.low, r.high) if v is not None]
     top = max(ends, default=0) or 1
     x = lambda v: 50 + v / top * 48  # noqa: E731  (percent of the cell, 1% margin each side)
-    head_html = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-    head_html += f'<th scope="col" class="bar-head"><span class="visually-hidden">{esc(drawing_head)}</span></th>'
     body = []
     for row in rows:
-        cells = [f'<th scope="row">{esc(row.cells[0])}</th>']
-        cells += [
-            f'<td data-label="{esc(h)}">{esc(c)}</td>'
-            for h, c in zip(head[1:], row.cells[1:], strict=True)
-        ]
+        cells = _text_cells(head, row.cells)
         marks = ['<span class="zero"></span>']
         if row.low is not None and row.high is not None:
             left, right = x(min(row.low, row.high)), x(max(row.low, row.high))
@@ -85,12 +93,8 @@ def interval_table(
             marks.append(f'<span class="dot" style="left: {x(row.value):.1f}%"></span>')
         cells.append(f'<td class="interval-cell" aria-hidden="true">{"".join(marks)}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
-    cid = element_id("intervals", f"{caption}|{head}")
-    return Raw(
-        f'<div class="table-wrap" role="region" aria-labelledby="{cid}" tabindex="0">'
-        f'<table class="data bars intervals"><caption id="{cid}">{esc(caption)}</caption>'
-        f"<thead><tr>{head_html}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    head_html = _head(head, drawing_head)
+    return _table("intervals", "data bars intervals", caption, head, head_html, body)
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,10 @@ def test_a_second_api_source_is_a_folder_and_registry_entries(tmp_path, publishe
     result = _monitor(["refresh", "--source", f"dir:{files}"], home, extra, env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "fake_jobs            3 obs" in result.stdout, result.stdout
+    # the raw gate validated its vintage with the suite of every API source's datasets
+    raw_gate = json.loads((home / "quality" / "gate_raw.json").read_text(encoding="utf-8"))
+    checked = {o["suite"] for o in raw_gate["outcomes"]}
+    assert "raw.fakestat.fake_jobs" in checked and "raw.eurostat.ilc_li41" in checked
 
     con = duckdb.connect(str(home / "published" / "monitor.duckdb"), read_only=True)
     try:

@@ -69,7 +69,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     ),
     "on_track_at_ratio_0_36": (  # the example: R = 0.359 is insufficient progress
         [
-            "update marts.mart_target_progress set verdict = 'on_track', verdict_nl = 'op koers' "
+            "update marts.mart_target_progress set verdict = 'on_track' "
             "where target_id = 'be2030_arope_minus_279k' and ratio between 0.35 and 0.37"
         ],
         "progress.verdict_rederived",
@@ -146,6 +146,13 @@ CASES: dict[str, tuple[list[str], str]] = {
             "update marts.dim_target set indicator_id = null where target_id = 'vl2030_employment_80'"
         ],
         "dbt.not_null_dim_target_indicator_id",
+    ),
+    "reason_code_outside_the_vocabulary": (  # a code the report could not put into words
+        [
+            "update marts.mart_target_progress set reason_code = 'made_up_reason' "
+            "where verdict = 'not_assessable'"
+        ],
+        "dbt.in_vocabulary_mart_target_progress_reason_code__progress_reasons",
     ),
 }
 

@@ -87,6 +87,28 @@ def test_the_data_docs_are_inside_the_report_and_point_nowhere_else(
                 assert not re.match(r"\s*(https?:)?//", node.attrs.get(attr, "")), (rel, node.tag)
 
 
+def test_data_docs_name_each_check_and_its_table(data_docs_pages):
+    """GX's own wording of a check on a derived column reads "values must belong to this set:
+    True", a dataframe batch shows "Data asset: None" and a check on an empty table "NaN% null":
+    the copied pages show each check's name and reason, the table it validated, and no share of
+    no rows."""
+    found = []
+    results = {
+        rel: p for rel, p in data_docs_pages.items() if rel.startswith("data-docs/validations/")
+    }
+    assert results
+    for rel, page in results.items():
+        text = re.sub(r"\s+", " ", page.root.text())
+        for raw in ("Data asset: None", "this set: True", "this set: False", "NaN%"):
+            if raw in text:
+                found.append(f"{rel}: {raw!r}")
+        if not re.search(r"Data asset: (?!None\b)\S+", text):
+            found.append(f"{rel}: no table named")
+    assert not found, found[:10]
+    progress = next(p for rel, p in results.items() if "mart_target_progress" in rel)
+    assert "progress.verdict_rederived:" in progress.root.text()
+
+
 def test_nothing_is_loaded_from_another_host(pages, report_dir):
     offending = []
     for rel, page in pages.items():
@@ -206,7 +228,11 @@ def test_overview_shows_every_goal_per_area_with_verdict_word_and_icon(pages, pu
         )
     )
     nl_words = dict(
-        _query(published_db, "select distinct verdict, verdict_nl from mart_target_progress")
+        _query(
+            published_db,
+            "select distinct p.verdict, v.label_nl from mart_target_progress p join dim_vocabulary v "
+            "on v.list_name = 'verdicts' and v.code = p.verdict",
+        )
     )
     indicators = {r[0] for r in _query(published_db, "select indicator_id from dim_indicator")}
     columns = {"BE2": 0, "BE": 1, "EU27_2020": 2}

@@ -8,12 +8,9 @@ from pipelines.warehouse.instance import DAGSTER_YAML
 
 
 def test_status_reads_an_instance_folder_of_an_older_version(tmp_path, capsys, monkeypatch):
-    # as from a plain shell: the storage then finds its folder from MONITOR_HOME (without
-    # this, the checkout's own warehouse/dagster and its runs, after a `make run`)
-    monkeypatch.setenv("MONITOR_HOME", str(tmp_path))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     home = tmp_path / "dagster"
     home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # its storage, not this checkout's runs
     old = DAGSTER_YAML.replace(
         "module: pipelines.warehouse.dagster_storage", "module: pipelines.lib.dagster_storage"
     )

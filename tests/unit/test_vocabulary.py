@@ -1,6 +1,6 @@
 """The vocabulary (registry/vocabulary.yaml): a label missing in either language, a code the
 registry uses without a label and a template whose languages disagree are refused by the
-registry check; the codes the dbt marts emit all have labels."""
+registry check; the dbt tests and gate suites take their closed lists from it."""
 
 from __future__ import annotations
 
@@ -142,6 +142,7 @@ def test_duplicate_code_in_a_list_is_refused(tmp_path):
 # dbt columns whose accepted values are codes of a vocabulary list
 EMITTED = {
     ("mart_target_progress", "verdict"): "verdicts",
+    ("mart_target_progress", "reason_code"): "progress_reasons",
     ("mart_benchmark", "scoreboard_class"): "benchmark_classes",
     ("mart_benchmark", "not_classified_reason_code"): "benchmark_reasons",
     ("mart_training_instruments", "financing_mode"): "financing_modes",
@@ -155,34 +156,78 @@ EMITTED = {
     ("mart_group_gaps", "gap_trend"): "gap_trends",
     ("mart_group_gaps", "data_label"): "data_labels",
     ("fct_indicator_values", "data_label"): "data_labels",
+    ("fct_indicator_values", "value_status"): "value_statuses",
+    ("fct_indicator_values", "conf_status"): "confidentiality",
     ("dim_indicator", "domain"): "domains",
 }
 
 
-def _accepted_values() -> dict[tuple[str, str], list[str]]:
+def _column_tests(kind: str) -> dict[tuple[str, str], dict]:
+    """(model, column) -> the arguments of its `kind` data test, from every model yml."""
     out = {}
     for path in (REPO_ROOT / "dbt_project" / "models").rglob("*.yml"):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in doc.get("models", []):
             for column in model.get("columns", []):
                 for test in column.get("data_tests", []):
-                    if isinstance(test, dict) and "accepted_values" in test:
-                        values = test["accepted_values"]["arguments"]["values"]
-                        out[(model["name"], column["name"])] = values
+                    if isinstance(test, dict) and kind in test:
+                        out[(model["name"], column["name"])] = test[kind]["arguments"]
     return out
 
 
-def test_every_code_the_marts_emit_has_a_label():
+def test_closed_lists_in_dbt_tests_come_from_the_vocabulary():
+    """No dbt test holds its own copy of a closed list: every coded column is tested with
+    `in_vocabulary` (dbt_project/macros/test_in_vocabulary.sql), naming a list that exists,
+    and excluding only codes that list has."""
     vocabulary = load_registry(REGISTRY).vocabulary
-    accepted = _accepted_values()
+    assert _column_tests("accepted_values") == {}
+    tested = _column_tests("in_vocabulary")
     for (model, column), list_name in EMITTED.items():
-        assert (model, column) in accepted, (model, column)
-        missing = set(accepted[(model, column)]) - set(vocabulary[list_name])
-        assert not missing, (model, column, missing)
+        assert tested.get((model, column), {}).get("list_name") == list_name, (model, column)
+    for where, args in tested.items():
+        assert args["list_name"] in vocabulary, where
+        assert set(args.get("without", [])) <= set(vocabulary[args["list_name"]]), where
+
+
+def test_closed_lists_in_gate_suites_come_from_the_vocabulary():
+    """A suite's value set on a coded column names its vocabulary list; the built suite holds
+    exactly that list's codes (minus `without`), and a list the vocabulary lacks is an error."""
+    import json
+
+    from pipelines.gate.suites import build_suites
+
+    reg = load_registry(REGISTRY)
+    named = {}
+    for path in (REPO_ROOT / "expectations" / "suites").glob("marts.*.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for exp in doc["expectations"]:
+            value_set = exp["kwargs"].get("value_set")
+            if exp["kwargs"].get("column") in {c for _, c in EMITTED} and value_set is not None:
+                assert isinstance(value_set, dict), (path.name, exp["meta"]["name"])
+                named[exp["meta"]["name"]] = value_set
+    assert len(named) >= 8
+    built = {
+        e["meta"]["name"]: e["kwargs"]["value_set"]
+        for s in build_suites(reg, "models", {})
+        for e in s.expectations
+        if e["meta"]["name"] in named
+    }
+    for name, wanted in named.items():
+        codes = [
+            c for c in reg.vocabulary[wanted["vocabulary"]] if c not in wanted.get("without", [])
+        ]
+        assert built[name] == codes, name
+    reg.vocabulary.pop("verdicts")
+    with pytest.raises(ValueError, match="vocabulary list 'verdicts'"):
+        build_suites(reg, "models", {})
+
+
+def test_every_reason_code_the_progress_mart_emits_has_a_label():
+    vocabulary = load_registry(REGISTRY).vocabulary
     sql = (REPO_ROOT / "dbt_project/models/marts/mart_target_progress.sql").read_text()
-    block = sql.split("as reason,")[1].split("as reason_code")[0]
+    block = sql.split("end as verdict,")[1].split("as reason_code")[0]
     emitted = set(re.findall(r"then '([a-z_]+)'", block))
-    assert emitted and emitted <= set(vocabulary["progress_reasons"]), emitted
+    assert len(emitted) >= 10 and emitted <= set(vocabulary["progress_reasons"]), emitted
 
 
 def test_every_flag_and_confidentiality_code_the_parsers_read_has_a_label():

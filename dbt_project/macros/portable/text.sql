@@ -18,18 +18,3 @@ string_agg({{ 'distinct ' if distinct }}{{ expr }} collate "C", {{ sep }} order 
 case when count({{ expr }}) > 0
     then array_join(array_sort({{ 'collect_set' if distinct else 'collect_list' }}({{ expr }})), {{ sep }}) end
 {%- endmacro %}
-
-{#- A double as text the way DuckDB writes it (15.0 -> '15.0', 10.4 -> '10.4'); PostgreSQL
-    writes whole numbers without '.0'. Very large or small magnitudes may still differ
-    (exponent notation). -#}
-{% macro float_text(x) -%}
-{{ return(adapter.dispatch('float_text')(x)) }}
-{%- endmacro %}
-
-{% macro default__float_text(x) -%}
-cast({{ x }} as {{ dbt.type_string() }})
-{%- endmacro %}
-
-{% macro postgres__float_text(x) -%}
-(case when cast({{ x }} as text) ~ '^-?[0-9]+$' then cast({{ x }} as text) || '.0' else cast({{ x }} as text) end)
-{%- endmacro %}

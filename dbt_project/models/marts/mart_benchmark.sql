@@ -95,11 +95,7 @@ final as (
         softened.class_before_exception,
         -- true only where the rule changed the class
         coalesce(softened.scoreboard_class <> softened.class_before_exception, false) as exception_applied,
-        case
-            when softened.n_members < 2 then 'fewer than two member states with data'
-            when softened.z_change is null then 'no value for the previous year'
-            when softened.z_level is null then 'member states do not differ'
-        end as not_classified_reason,
+        -- why there is no class, as a code of the vocabulary list benchmark_reasons
         case
             when softened.n_members < 2 then 'too_few_members'
             when softened.z_change is null then 'no_previous_year'

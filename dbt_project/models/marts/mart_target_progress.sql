@@ -7,7 +7,9 @@
 -- series break after that base year makes them not_assessable (counts from both sides of the
 -- break), whether met or not. A trend verdict needs progress.min_points comparable yearly
 -- values (points_used, from base_year_used to latest_year). A level target met or missed
--- after a series break keeps the break in its reason, as the trend verdicts do.
+-- after a series break keeps the break in its reason code, as the trend verdicts do. The mart
+-- emits codes only: a verdict's and a reason's words are in dim_vocabulary (verdicts,
+-- progress_reasons, whose templates are filled from the row's columns).
 with
 
 inputs as (
@@ -64,8 +66,7 @@ rated as (
             when required_cagr is not null and required_cagr <> 0 and observed_cagr is not null
                 then d * observed_cagr / abs(required_cagr)
         end as ratio,
-        '; series break in ' || break_year || ' after the base year ' || requested_base_year
-            as break_note
+        break_year is not null and requested_base_year is not null as break_after_base
     from growth
 ),
 
@@ -96,31 +97,7 @@ judged as (
             when ratio >= settings.target_insufficient then 'insufficient_progress'
             else 'moving_away'
         end as verdict,
-        case
-            when kind = 'requested' then 'target requested, not set'
-            when latest_value is null then 'no observed value for this geography'
-            when kind = 'count_change' and target_base_value is null
-                then 'no value in the target base year ' || target_base_year
-            when kind = 'count_change' and break_year is not null
-                then 'series break in ' || break_year || ' after the target base year '
-                    || target_base_year || ': counts before and after are not comparable'
-            -- a met target needs no explanation unless a series break lies after the base year
-            when kind in ('level', 'count_change') and target_met
-                then case when break_year is not null then 'target met' || break_note end
-            when kind in ('level', 'count_change') and target_year_passed
-                then 'target year ' || target_year || ' has passed: ' || {{ float_text('latest_value') }} || ' in '
-                    || latest_year || ' against ' || {{ float_text('target_level') }} || coalesce(break_note, '')
-            when base_year_used is null
-                then 'no value on or after the base year ' || requested_base_year
-            when base_year_used >= latest_year or points_used < settings.min_points
-                then 'fewer than ' || cast(settings.min_points as integer) || ' comparable points'
-                    || coalesce(' after the series break in ' || break_year, '')
-            when observed_cagr is null then 'growth rate undefined for zero or negative values'
-            when kind <> 'direction' and ratio is null then 'required growth rate is zero or undefined'
-            when break_year is not null
-                then 'trend measured from ' || base_year_used || ', after the series break in ' || break_year
-        end as reason,
-        -- the same cases as a code of registry/vocabulary.yaml (progress_reasons); the report
+        -- why, as a code of registry/vocabulary.yaml (progress_reasons); the report
         -- fills its Dutch or English template from this row's columns
         case
             when kind = 'requested' then 'target_requested'
@@ -128,10 +105,10 @@ judged as (
             when kind = 'count_change' and target_base_value is null then 'no_target_base_value'
             when kind = 'count_change' and break_year is not null then 'count_break_after_base'
             when kind in ('level', 'count_change') and target_met
-                then case when break_note is not null then 'target_met_after_break' end
+                then case when break_after_base then 'target_met_after_break' end
             when kind in ('level', 'count_change') and target_year_passed
                 then case
-                    when break_note is not null then 'target_year_passed_after_break'
+                    when break_after_base then 'target_year_passed_after_break'
                     else 'target_year_passed'
                 end
             when base_year_used is null then 'no_value_since_base_year'
@@ -177,16 +154,6 @@ final as (
         required_cagr,
         ratio,
         verdict,
-        case verdict
-            when 'achieved' then 'behaald'
-            when 'not_achieved' then 'niet behaald'
-            when 'on_track' then 'op koers'
-            when 'moderate_progress' then 'matige vooruitgang'
-            when 'insufficient_progress' then 'onvoldoende vooruitgang'
-            when 'moving_away' then 'gaat achteruit'
-            else 'niet beoordeelbaar'
-        end as verdict_nl,
-        reason,
         reason_code,
         citation
     from judged

@@ -8,6 +8,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.dbt.project import ensure_manifest, project
 from pipelines.defs.dbt.resource import LeanDbtCliResource
+from pipelines.publish import attempt
+from pipelines.publish.keys import INPUTS_DECISION, asset_key
 from pipelines.settings import export_env
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -28,6 +30,16 @@ class LayeredTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:data-engineering"]
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
+        """A model that reads a source also waits for the unchanged-inputs decision: when it
+        yields nothing (nothing changed since the last publication), the build is skipped."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id, {})
+        upstream = node.get("depends_on", {}).get("nodes", [])
+        if node.get("resource_type") == "model" and any(u.startswith("source.") for u in upstream):
+            return spec.merge_attributes(deps=[asset_key(INPUTS_DECISION)])
+        return spec
 
 
 def _layer(props: Mapping[str, Any]) -> str:
@@ -83,11 +95,13 @@ def _record_tests(target, where, run_id: str) -> None:
     results = target / "run_results.json"
     if not results.is_file():
         return
+    run_results = json.loads(results.read_text())
+    attempt.note(where.home, run_id, "dbt", _build_part(run_results))
     with connect(where.warehouse_db, read_only=True) as con:
         marts = fingerprint(con, mart_tables(con))
     outcomes = record_build(
         where.quality,
-        json.loads(results.read_text()),
+        run_results,
         json.loads((target / "manifest.json").read_text()),
         marts,
         run_id,
@@ -95,6 +109,21 @@ def _record_tests(target, where, run_id: str) -> None:
     failed = failed_build_gate(outcomes, marts)
     if failed is not None:
         save_gate_record(where.quality, failed, run_id)
+
+
+def _build_part(run_results: dict) -> dict[str, Any]:
+    """The build as the run's attempt records it: models built, tests run, the failed ones."""
+    results = run_results.get("results", [])
+    models = [r for r in results if r["unique_id"].startswith("model.")]
+    tests = [r for r in results if r["unique_id"].startswith("test.")]
+    return {
+        "models": sum(r["status"] == "success" for r in models),
+        "models_failed": [r["unique_id"].split(".")[-1] for r in models if r["status"] == "error"],
+        "tests": len(tests),
+        "tests_failed": [
+            r["unique_id"].split(".")[2] for r in tests if r["status"] in ("fail", "error")
+        ],
+    }
 
 
 def mart_keys() -> list[dg.AssetKey]:

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import mart_keys
+from pipelines.defs.publication.decision import inputs_decision
 from pipelines.publish import attempt, keys
 from pipelines.publish.keys import asset_key
 from pipelines.settings import paths
@@ -52,6 +53,17 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         settings = PostgresSettings.from_env()
         publish_postgres(result.path, settings)
         context.log.info(f"published {result.publication_id} to {settings} schema {SCHEMA}")
+    attempt.note(
+        where.home,
+        context.run.run_id,
+        "published",
+        {
+            "publication_id": result.publication_id,
+            "path": str(result.path),
+            "is_sample": result.is_sample,
+            "table_rows": result.tables,
+        },
+    )
     return dg.MaterializeResult(
         metadata={
             "publication_id": result.publication_id,
@@ -89,6 +101,12 @@ def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         context.log.info(f"report reads the published schema of {committee_settings()}")
     built = build_report(source, where.report_dir, quality_dir=where.quality)
     context.log.info(f"report: {built.pages} pages built in {built.seconds:.2f}s into {built.path}")
+    attempt.note(
+        where.home,
+        context.run.run_id,
+        "report",
+        {"path": str(built.path / "index.html"), "pages": built.pages, "seconds": built.seconds},
+    )
     return dg.MaterializeResult(
         metadata={
             "path": str(built.path / "index.html"),
@@ -99,4 +117,4 @@ def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     )
 
 
-defs = dg.Definitions(assets=[published_database, report])
+defs = dg.Definitions(assets=[inputs_decision, published_database, report])

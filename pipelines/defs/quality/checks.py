@@ -1,6 +1,6 @@
 """The quality gate as blocking Dagster asset checks, in two stages:
 
-- `raw_quality_gate`: one check per dataset on `raw/eurostat__<code>`, after ingest and before
+- `raw_quality_gate`: one check per dataset on `raw/<source>__<code>`, after ingest and before
   dbt (a failed raw check stops the models from being built);
 - `models_quality_gate`: one check per suite on the staging and mart assets, after dbt, and
   `gate_dbt_tests` on every dbt-tested asset (the dbt data tests of this run's build, or of a
@@ -119,9 +119,10 @@ def _run(context, stage: str):
             continue
         suite = suites.get(outcome.suite)
         asset = (
-            tuple(suite.asset) if suite else raw_key("eurostat", outcome.suite.rsplit(".", 1)[1])
+            tuple(suite.asset) if suite else raw_key(*outcome.suite.split(".")[1:3])
         )
         by_check.setdefault((asset, check_name(outcome.suite, stage)), []).append(outcome)
+    attempt.note(where.home, run_id, f"gate.{stage}", _gate_part(result, by_check))
     for (asset, name), outcomes in by_check.items():
         failed_errors = [o for o in outcomes if not o.success and o.severity == "error"]
         failed_warns = [o for o in outcomes if not o.success and o.severity == "warn"]
@@ -146,6 +147,25 @@ def _run(context, stage: str):
                 ),
             },
         )
+
+
+def _gate_part(result, by_check: dict[tuple, list]) -> dict:
+    """The stage as the run's attempt records it: per check, its expectations and failures."""
+    checks = []
+    for (asset, name), outcomes in by_check.items():
+        failed = [o for o in outcomes if not o.success]
+        checks.append(
+            {
+                "asset": "/".join(asset),
+                "check": name,
+                "expectations": len(outcomes),
+                "errors": sum(o.severity == "error" for o in failed),
+                "warnings": sum(o.severity == "warn" for o in failed),
+                "failures": [o.sentence() for o in failed if o.severity == "error"]
+                + [o.sentence() for o in failed if o.severity == "warn"],
+            }
+        )
+    return {"passed": result.passed, "checks": checks, "duration_s": result.duration_s}
 
 
 def build_checks() -> list[dg.AssetChecksDefinition]:

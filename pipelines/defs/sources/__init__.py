@@ -1,9 +1,7 @@
 """Dagster wiring of stage 2: one asset per dataset of every source (pipelines/sources/, found
 by `kinds.py`), each running locate -> fetch -> check -> load (`pipelines.sources.ingest`),
-and per kind of raw views one asset over the datasets that feed them.
-
-`raw.observations` waits for every dataset that keeps vintages (every source's, deliveries
-too): it is where the unchanged-inputs decision is taken (pipelines.publish.decision)."""
+and per kind of raw views one asset over the datasets that feed them. Each step records its
+outcome as a part of the run's attempt (pipelines/publish/attempt.py)."""
 
 from datetime import UTC, datetime
 
@@ -80,43 +78,28 @@ def build_dataset_asset(kind: Source, dataset: Dataset) -> dg.AssetsDefinition:
         for warning in outcome.warnings:
             context.log.warning(f"{dataset.code}: {warning}")
         context.log.info(outcome.summary())
+        attempt.note(
+            paths().home,
+            context.run.run_id,
+            f"source.{dataset.source}__{dataset.code}",
+            outcome.metadata(),
+        )
         return dg.MaterializeResult(metadata={**outcome.metadata(), **_last_updated(outcome)})
 
     return _ingest
 
 
-def _unchanged_since_publication(context: dg.AssetExecutionContext) -> str | None:
-    """The last publication's id when this run was asked to skip unchanged work (tag
-    `monitor/skip_unchanged`, set by `monitor refresh`) and every vintage, the marts and the
-    inputs fingerprint are as published; else None (build everything)."""
-    tags = context.run.tags
-    if tags.get("monitor/skip_unchanged") != "1":
-        return None
-    from pipelines.publish.decision import check_after_ingest
-
-    unchanged, reason = check_after_ingest(paths(), tags.get("monitor/inputs_fingerprint", ""))
-    if unchanged is None:
-        context.log.info(f"building: {reason}")
-        return None
-    context.log.info(
-        f"nothing changed since publication {unchanged.publication_id}: no dataset has a new "
-        "vintage and the inputs fingerprint is the same; dbt, gate and publication skipped"
-    )
-    return unchanged.publication_id
-
-
 def build_views_asset(
-    views: Views, datasets: list[Dataset], deps: list[dg.AssetKey], decides: bool
+    views: Views, datasets: list[Dataset], deps: list[dg.AssetKey]
 ) -> dg.AssetsDefinition:
-    """raw.<names[0]> and raw.<names[1]> over `datasets`; `decides`: the view that takes the
-    unchanged-inputs decision (no output when nothing changed: the rest is skipped)."""
+    """raw.<names[0]> and raw.<names[1]> over `datasets`."""
     rows, vintages = views.names
 
     @dg.multi_asset(
         name=views.asset,
         specs=[
-            raw_view_spec(rows, deps, views.descriptions[0], skippable=decides),
-            raw_view_spec(vintages, deps, views.descriptions[1], skippable=decides),
+            raw_view_spec(rows, deps, views.descriptions[0]),
+            raw_view_spec(vintages, deps, views.descriptions[1]),
         ],
         pool="warehouse",
     )
@@ -128,12 +111,12 @@ def build_views_asset(
         context.log.info(
             f"raw.{rows}: {sum(counts.values())} current rows in {len(counts)} datasets"
         )
-        unchanged = _unchanged_since_publication(context) if decides else None
-        if unchanged:  # no output: dbt, the models gate and the publication are skipped
-            yield dg.AssetObservation(
-                asset_key=list(keys.view_key(rows)), metadata={"unchanged_since": unchanged}
-            )
-            return
+        attempt.note(
+            paths().home,
+            context.run.run_id,
+            f"views.{rows}",
+            {"current_rows": sum(counts.values())},
+        )
         yield dg.MaterializeResult(
             asset_key=list(keys.view_key(rows)),
             metadata={
@@ -152,14 +135,17 @@ def build_defs() -> dg.Definitions:
     reg = load_registry()
     taken = all_datasets(reg)  # a dataset whose source names no folder is an error
     assets = [build_dataset_asset(kind, d) for kind, d in taken]
-    # the decision must see every vintage of this run: it waits for every dataset with views
-    with_vintages = [dataset_key(d) for kind, d in taken if kind.views is not None]
     by_views: dict[tuple[str, str], tuple[Views, list[Dataset]]] = {}
     for kind, d in taken:
         if kind.views is not None:
             by_views.setdefault(kind.views.names, (kind.views, []))[1].append(d)
-    for names, (views, datasets) in by_views.items():
-        decides = keys.view_key(names[0]) == keys.RAW_OBSERVATIONS
-        deps = with_vintages if decides else [dataset_key(d) for d in datasets]
-        assets.append(build_views_asset(views, datasets, deps, decides))
+    for views, datasets in by_views.values():
+        assets.append(build_views_asset(views, datasets, [dataset_key(d) for d in datasets]))
     return dg.Definitions(assets=assets)
+
+
+def views_keys() -> list[dg.AssetKey]:
+    """Every raw view of every source (what the unchanged-inputs decision waits for)."""
+    reg = load_registry()
+    names = {kind.views.names for kind, _ in all_datasets(reg) if kind.views is not None}
+    return [dg.AssetKey(list(keys.view_key(n))) for pair in sorted(names) for n in pair]

@@ -134,23 +134,19 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         )
     )
     body.append(_history(data.log, cmp, fmt))
-    other = "en" if lang == "nl" else "nl"
     title = pick(
         ("Wat is er nieuw sinds de vorige publicatie?", "What changed since the last publication?")
     )
     sources = [data.sources[v.dataset] for v in cmp.new_vintages if v.dataset in data.sources]
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "changes",
         title=title,
         body=body,
         sources=sources or None,
-        nav_key="changes",
-        other_path=routes.page("changes", other),
     )
-    return {path: html}
 
 
 def _vintages(data: ReportData, cmp: Comparison, fmt: Fmt) -> Raw:

@@ -331,3 +331,33 @@ def document(
         scripts=scripts,
         footer=Raw(footer),
     )
+
+
+def named_page(
+    data: ReportData,
+    frame: Frame,
+    fmt: Fmt,
+    key: str,
+    *,
+    title: str,
+    body: Sequence[object],
+    sources: Iterable[Row] | None = None,
+    scripts: Sequence[str] = (),
+) -> dict[str, str]:
+    """The page `key` of the navigation in the page's language, linked to the same page in the
+    other language: {its path: its HTML}."""
+    path = routes.page(key, fmt.lang)
+    other = "en" if fmt.lang == "nl" else "nl"
+    html = document(
+        data,
+        frame,
+        fmt,
+        path=path,
+        title=title,
+        body=body,
+        nav_key=key,
+        other_path=routes.page(key, other),
+        sources=sources,
+        scripts=scripts,
+    )
+    return {path: html}

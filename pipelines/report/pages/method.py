@@ -3,7 +3,6 @@ the publication used (dim_setting, from config/monitor.yaml) and every label's m
 
 from __future__ import annotations
 
-from pipelines.report import routes
 from pipelines.report.data import ReportData
 from pipelines.report.fmt import Fmt
 from pipelines.report.markup import Frame, Raw, esc, table
@@ -155,7 +154,6 @@ _T = {
 def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
     fmt = Fmt(data.vocab, lang)
     t = lambda key: fmt.pick(_T[key])  # noqa: E731
-    path = routes.page("method", lang)
     s = data.settings
     number = lambda key, d=2: fmt.num(s.get(key), d)  # noqa: E731
     body = [
@@ -213,18 +211,14 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
         ),
         common.section("origin", t("labels"), _list(fmt, "data_labels")),
     ]
-    other = "en" if lang == "nl" else "nl"
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "method",
         title=t("title"),
         body=body,
-        nav_key="method",
-        other_path=routes.page("method", other),
     )
-    return {path: html}
 
 
 INTEGER_KEYS = (

@@ -67,21 +67,17 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
             body.append(_domain(data, fmt, path, domain, indicators))
     body.append(_without_indicator(data, fmt))
     body.append(common.region_caveat(fmt))
-    other = "en" if lang == "nl" else "nl"
     sources = [s for s in data.sources.values() if s["indicator_count"]]
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "overview",
         title=t("title"),
         body=body,
-        nav_key="overview",
-        other_path=routes.page("overview", other),
         sources=sources,
         scripts=[routes.JS],
     )
-    return {path: html}
 
 
 def filter_css(data: ReportData) -> str:

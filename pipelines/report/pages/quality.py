@@ -53,18 +53,14 @@ def render(data: ReportData, frame: Frame, lang: str, data_docs: str | None) -> 
         ),
         _data_docs(path, data_docs, fmt),
     ]
-    other = "en" if lang == "nl" else "nl"
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "quality",
         title=pick(("Datakwaliteit", "Data quality")),
         body=body,
-        nav_key="quality",
-        other_path=routes.page("quality", other),
     )
-    return {path: html}
 
 
 def _code(text: str | None) -> Raw:

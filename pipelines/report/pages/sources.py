@@ -75,16 +75,12 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
                 table(t("caption").format(source=label), t("head"), rows),
             )
         )
-    other = "en" if lang == "nl" else "nl"
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "sources",
         title=t("title"),
         body=body,
-        nav_key="sources",
-        other_path=routes.page("sources", other),
         sources=list(data.sources.values()),
     )
-    return {path: html}

@@ -97,19 +97,15 @@ def render(data: ReportData, frame: Frame, lang: str) -> dict[str, str]:
     training = [i for i in data.indicators if i["domain"] == "opleiding"]
     sources = [s for i in training for s in data.indicator_sources(i)]
     sources += [data.sources[d] for d in ("training_instruments",) if d in data.sources]
-    other = "en" if lang == "nl" else "nl"
-    html = common.document(
+    return common.named_page(
         data,
         frame,
         fmt,
-        path=path,
+        "training",
         title=t("title"),
         body=body,
-        nav_key="training",
-        other_path=routes.page("training", other),
         sources=sources,
     )
-    return {path: html}
 
 
 def _regiekamer(data: ReportData, fmt: Fmt) -> list[object]:
