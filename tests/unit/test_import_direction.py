@@ -1,6 +1,6 @@
 """The stages of pipelines/ import one way (docs/architecture.md, "Folders"): the ground floor
-(`settings`, `warehouse/`, `registry/`) imports no stage, `sources/` and `gate/` import only
-the ground floor, `publish/` those below it, `report/` nothing of the pipeline; the Dagster
+(`settings`, `warehouse/`, `registry/`) imports no stage, `sources/` only the ground floor,
+`gate/` those and `sources/` (never the other way), `publish/` those below it, `report/` nothing of the pipeline; the Dagster
 wiring and the command line sit on top. Every `import` counts, lazy ones inside functions
 too, so a circle cannot hide behind a deferred import."""
 
@@ -19,7 +19,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "warehouse": {"settings"},
     "registry": {"settings"},
     "sources": {"settings", "registry", "warehouse"},
-    "gate": {"settings", "registry", "warehouse"},
+    "gate": {"settings", "registry", "warehouse", "sources"},
     "publish": {"settings", "registry", "warehouse", "sources", "gate"},
     "report": set(),
 }
