@@ -82,18 +82,36 @@ def pytest_sessionstart(session):
         figures.clear()
 
 
+def pytest_runtest_logreport(report):
+    from tests.support import durations
+
+    durations.record(report)
+
+
 def pytest_sessionfinish(session):
     from tests.reliability import figures
 
     figures.write()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from tests.support import durations
+
+        durations.write(REPO / "test-output")
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the reliability figures (tests/reliability/figures.py) when trials ran."""
+    """Print the reliability figures (tests/reliability/figures.py) when trials ran, and the
+    time per test file."""
     from tests.reliability import figures
 
     found = figures.lines()
     if found:
         terminalreporter.section("reliability figures")
         for line in found:
+            terminalreporter.write_line(line)
+    from tests.support import durations
+
+    per_file = durations.lines()
+    if len(per_file) > 2:
+        terminalreporter.section("time per test file (test-output/durations-by-file.json)")
+        for line in per_file:
             terminalreporter.write_line(line)
