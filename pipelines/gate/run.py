@@ -166,7 +166,7 @@ def run_stage(
     docs_index = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     if validated or not docs_index.exists():
         _prune_results(quality_dir, keep=int(config().get("gate", {}).get("keep_results", 20)))
-        docs = _build_docs(context or _context(quality_dir))
+        docs = _build_docs(context or _context(quality_dir), validated)
     else:  # every suite was answered from the cache: the Data Docs are already current
         docs = str(docs_index)
     validated_at = datetime.now(UTC).isoformat()
@@ -188,22 +188,22 @@ def run_stage(
 
 def _validate_all(
     suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | None
-) -> tuple[Any, list[Outcome], list[dict[str, Any]], int]:
+) -> tuple[Any, list[Outcome], list[dict[str, Any]], list[Any]]:
     """Each suite through its checkpoint (raw suites answered from the cache when their vintage
-    and expectations did not change): (GX context or None, outcomes, failing rows, how many
-    suites were validated)."""
+    and expectations did not change): (GX context or None, outcomes, failing rows, the keys
+    of the results stored and of their suites, for Data Docs)."""
     context = None  # created on first need: importing GX costs seconds
     outcomes: list[Outcome] = []
     quarantine: list[dict[str, Any]] = []
-    validated = 0
+    validated: list[Any] = []
     for suite in suites:
         cached = cache.get(suite) if cache else None
         if cached is not None:
             outcomes += cached
             continue
         context = context or _context(quality_dir)
-        found, rows = _validate(context, suite, frames[suite.name])
-        validated += 1
+        found, rows, keys = _validate(context, suite, frames[suite.name])
+        validated += keys
         outcomes += found
         quarantine += rows
         if cache:
@@ -260,24 +260,31 @@ def _context(quality_dir: Path):
     return context
 
 
-def _validate(
-    context, suite: Suite, frame: pd.DataFrame
-) -> tuple[list[Outcome], list[dict[str, Any]]]:
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
+def _frame_batch(context):
+    """The one batch definition every suite validates: a whole dataframe, given at run time.
+    One asset for all suites (the stored result names the suite's table instead): each asset
+    or batch definition added rewrites great_expectations.yml, twice per suite before."""
     try:
         source = context.data_sources.get("warehouse")
     except (KeyError, ValueError):
         source = context.data_sources.add_pandas("warehouse")
     try:
-        asset = source.get_asset(suite.name)
+        asset = source.get_asset("frames")
     except LookupError:
-        asset = source.add_dataframe_asset(suite.name)
+        asset = source.add_dataframe_asset("frames")
     try:
-        batch = asset.get_batch_definition("whole_table")
+        return asset.get_batch_definition("whole_frame")
     except (KeyError, ValueError):
-        batch = asset.add_batch_definition_whole_dataframe("whole_table")
+        return asset.add_batch_definition_whole_dataframe("whole_frame")
+
+
+def _validate(
+    context, suite: Suite, frame: pd.DataFrame
+) -> tuple[list[Outcome], list[dict[str, Any]], list[Any]]:
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    batch = _frame_batch(context)
     gx_suite = gx.ExpectationSuite(
         name=suite.name, meta={"stage": suite.stage, "description": suite.description}
     )
@@ -317,7 +324,7 @@ def _validate(
         outcome, rows = _outcome(suite, frame, r)
         outcomes.append(outcome)
         quarantine += rows
-    return outcomes, quarantine
+    return outcomes, quarantine, [key, key.expectation_suite_identifier]
 
 
 def _described(exp: dict[str, Any]) -> str | None:
@@ -452,9 +459,11 @@ def _prune_results(quality_dir: Path, keep: int) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _build_docs(context) -> str | None:
+def _build_docs(context, new_results: list[Any]) -> str | None:
+    """Render the pages of this stage's new results and suites, and the index (the pages of
+    earlier results are on disk already; rendering all of them grew with every run kept)."""
     try:
-        sites = context.build_data_docs()
+        sites = context.build_data_docs(resource_identifiers=new_results or None)
     except Exception:  # Data Docs are a convenience; the results themselves are kept
         return None
     url = next(iter(sites.values()), None) if sites else None
