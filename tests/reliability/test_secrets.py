@@ -26,7 +26,13 @@ PATTERNS = {
     ),
 }
 # Fake credentials the tests themselves use to prove redaction (tests/ only).
-TEST_CREDENTIALS = {b"proxysecret", b"apisecret", b"PROXY-PASS-7f3a", b"API-PASS-91c2"}
+TEST_CREDENTIALS = {
+    b"proxysecret",
+    b"apisecret",
+    b"PROXY-PASS-7f3a",
+    b"API-PASS-91c2",
+    b"s3cr%40t%2Fpw",  # tests/unit/test_engines_portable.py: a password escaped in a URL
+}
 
 
 def tracked_files() -> list:
