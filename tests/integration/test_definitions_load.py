@@ -44,6 +44,27 @@ def test_asset_graph_has_every_layer():
     assert {"gx_fct_indicator_values", "gx_dim_indicator"} <= checks
 
 
+def test_every_model_that_reads_a_source_waits_for_the_decision():
+    """The unchanged-inputs decision skips dbt only if every model reading a source (read
+    from dbt's manifest) depends on it, and nothing else does."""
+    import json
+
+    from pipelines.definitions import defs
+    from pipelines.defs.dbt.project import ensure_manifest
+    from pipelines.publish.keys import INPUTS_DECISION, asset_key
+
+    nodes = json.loads(ensure_manifest().read_text())["nodes"].values()
+    reading = {
+        n["name"]
+        for n in nodes
+        if n["resource_type"] == "model"
+        and any(u.startswith("source.") for u in n["depends_on"]["nodes"])
+    }
+    graph = defs.resolve_asset_graph()
+    waiting = {k.path[-1] for k in graph.get(asset_key(INPUTS_DECISION)).child_keys}
+    assert reading and waiting == reading
+
+
 def test_loading_definitions_imports_no_data_library(tmp_path):
     """Definitions load (UI, daemon, every `monitor refresh`) stays cheap: DuckDB, Polars,
     pandas, pyarrow, openpyxl and Great Expectations are imported by the steps that use them,

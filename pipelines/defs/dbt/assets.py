@@ -33,12 +33,19 @@ class LayeredTranslator(DagsterDbtTranslator):
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         """A model that reads a source also waits for the unchanged-inputs decision: when it
-        yields nothing (nothing changed since the last publication), the build is skipped."""
+        yields nothing (nothing changed since the last publication), the build is skipped.
+        Kept per node, as the base class keeps its own: dagster-dbt asks again for every
+        node that depends on this one."""
+        memo = self.__dict__.setdefault("_with_decision", {})
+        found = memo.get((id(manifest), unique_id, id(project)))
+        if found is not None:
+            return found
         spec = super().get_asset_spec(manifest, unique_id, project)
         node = manifest.get("nodes", {}).get(unique_id, {})
         upstream = node.get("depends_on", {}).get("nodes", [])
         if node.get("resource_type") == "model" and any(u.startswith("source.") for u in upstream):
-            return spec.merge_attributes(deps=[asset_key(INPUTS_DECISION)])
+            spec = spec.merge_attributes(deps=[asset_key(INPUTS_DECISION)])
+        memo[(id(manifest), unique_id, id(project))] = spec
         return spec
 
 
