@@ -118,9 +118,7 @@ def _run(context, stage: str):
             by_check[key].append(outcome)
             continue
         suite = suites.get(outcome.suite)
-        asset = (
-            tuple(suite.asset) if suite else raw_key(*outcome.suite.split(".")[1:3])
-        )
+        asset = tuple(suite.asset) if suite else raw_key(*outcome.suite.split(".")[1:3])
         by_check.setdefault((asset, check_name(outcome.suite, stage)), []).append(outcome)
     attempt.note(where.home, run_id, f"gate.{stage}", _gate_part(result, by_check))
     for (asset, name), outcomes in by_check.items():
