@@ -298,14 +298,14 @@ def _validate(
                 description=_described(exp),
             )
         )
-    gx_suite = context.suites.add_or_update(gx_suite)
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=f"validate {suite.name}", data=batch, suite=gx_suite)
-    )
+    # the checkpoint store adds or updates its validation definition, which adds or updates
+    # its suite: one call stores all three (each more wrote the same files again)
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
             name=f"gate {suite.name}",
-            validation_definitions=[definition],
+            validation_definitions=[
+                gx.ValidationDefinition(name=f"validate {suite.name}", data=batch, suite=gx_suite)
+            ],
             result_format={"result_format": "COMPLETE"},
         )
     )
