@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.engines.load_postgres import _export, postgres_type
+from pipelines.warehouse.engines.load_postgres import _export, copy_csv, postgres_type
 from pipelines.warehouse.engines.settings import PostgresSettings
 from pipelines.warehouse.engines.sources import SourceTable
 
@@ -86,13 +86,7 @@ def publish_postgres(published_db: Path, settings: PostgresSettings) -> dict[str
                             ),
                         )
                     )
-                    with open(csv_path, encoding="utf-8") as handle:
-                        cur.copy_expert(
-                            sql.SQL("copy {} from stdin with (format csv)")
-                            .format(target)
-                            .as_string(cur),
-                            handle,
-                        )
+                    copy_csv(cur, target, csv_path)
                     counts[name] = rows
                 cur.execute("select 1 from pg_roles where rolname = %s", [role])
                 if cur.fetchone():

@@ -36,6 +36,16 @@ SCALAR_TYPES = {
 }
 
 
+def copy_csv(cur, target, csv_path: Path) -> None:
+    """COPY the CSV file DuckDB wrote (`_export`) into the table `target` (an sql.Identifier)."""
+    from psycopg2 import sql
+
+    with open(csv_path, encoding="utf-8") as handle:
+        cur.copy_expert(
+            sql.SQL("copy {} from stdin with (format csv)").format(target).as_string(cur), handle
+        )
+
+
 class UnsupportedType(TypeError):
     """A DuckDB column type with no PostgreSQL counterpart here."""
 
@@ -94,13 +104,7 @@ def load_postgres(
                 for table, cols, csv_path, rows in exported:
                     _replace(cur, table, cols)
                     target = sql.Identifier(table.schema, table.name)
-                    with open(csv_path, encoding="utf-8") as handle:
-                        cur.copy_expert(
-                            sql.SQL("copy {} from stdin with (format csv)")
-                            .format(target)
-                            .as_string(cur),
-                            handle,
-                        )
+                    copy_csv(cur, target, csv_path)
                     cur.execute(sql.SQL("analyze {}").format(target))  # statistics for dbt's plans
                     loaded[f"{table.schema}.{table.name}"] = rows
         finally:
