@@ -13,26 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-ALLOWED = {"SELECT", "EXPLAIN"}
+from pipelines.cli.read_only import QueryRefused, check_read_only
 
-
-class QueryRefused(ValueError):
-    pass
-
-
-def check_read_only(sql: str) -> str:
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryRefused(f"cannot parse the query: {exc}") from exc
-    if len(statements) != 1:
-        raise QueryRefused(f"give exactly one statement (got {len(statements)})")
-    kind = statements[0].type.name
-    if kind not in ALLOWED:
-        raise QueryRefused(
-            f"only read queries are allowed (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, EXPLAIN); got {kind}"
-        )
-    return sql
+__all__ = ["QueryRefused", "check_read_only", "open_read_only", "query_with_label", "run_query"]
 
 
 def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,7 @@ nothing else (pipelines/publish/postgres.py).
 
 from __future__ import annotations
 
-from pipelines.cli.query import check_read_only
+from pipelines.cli.read_only import check_read_only
 from pipelines.publish.postgres import SCHEMA, committee_settings
 
 
