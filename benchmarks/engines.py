@@ -3,8 +3,8 @@ two more minutes here) against the same build on DuckDB in the same run, from th
 raw and registry tables; the servers are throwaway ones on loopback
 (pipelines/warehouse/engines/local).
 Also the server start, the load of the raw and registry tables, and a whole `monitor refresh`
-of the sample with warehouse.engine=postgres (committee role included) against the same
-refresh on DuckDB, each in a fresh home."""
+of the sample with the warehouse on PostgreSQL (committee role included) and on Spark,
+against the same refresh on DuckDB, each in a fresh home."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def run(session: Session) -> list[Figure]:
         load_postgres(duck, settings)
         loaded_s = time.monotonic() - began
         built = dbt_build("postgres", settings, scratch / "postgres-target")
-        refreshed = _refresh(session, server)
+        refreshed, duck_refresh = _refresh(session, server)
     if not built.ok:
         raise RuntimeError(f"dbt build on PostgreSQL failed:\n{built.output[-3000:]}")
     figures = [
@@ -45,11 +45,11 @@ def run(session: Session) -> list[Figure]:
         *refreshed,
     ]
     if os.environ.get("MONITOR_BENCH_SPARK") == "1":
-        figures += _spark(duck, scratch, base)
+        figures += _spark(session, duck, scratch, base, duck_refresh)
     return figures
 
 
-def _spark(duck, scratch, base) -> list[Figure]:
+def _spark(session: Session, duck, scratch, base, duck_refresh) -> list[Figure]:
     from pipelines.warehouse.engines.dbt import dbt_build
     from pipelines.warehouse.engines.load_spark import load_spark
     from pipelines.warehouse.engines.local.spark import LocalSpark, spark_home
@@ -61,17 +61,32 @@ def _spark(duck, scratch, base) -> list[Figure]:
         load_spark(duck, spark.settings())
         loaded_s = time.monotonic() - began
         built = dbt_build("spark", spark.settings(), scratch / "spark-target")
+        engine_env = {"MONITOR_WAREHOUSE_ENGINE": "spark", **spark.settings().env()}
+        home = session.fresh("refresh-spark") / "home"
+        on_spark = measure(
+            [str(BIN / "monitor"), "refresh"], env=session.home_env(home, **engine_env)
+        ).check("monitor refresh on Spark")
     if not built.ok:
         raise RuntimeError(f"dbt build on Spark failed:\n{built.output[-3000:]}")
     return [
         Figure("dbt build on Spark", built.seconds, "s", *base),
         Figure("Spark: master + worker + Thrift Server start", spark.started_s, "s"),
         Figure("Spark: load raw + registry (Parquet)", loaded_s, "s"),
+        Figure(
+            "monitor refresh, warehouse on Spark",
+            on_spark.wall_s,
+            "s",
+            "monitor refresh on DuckDB",
+            duck_refresh.wall_s,
+            cpu_s=on_spark.cpu_s,
+            baseline_cpu_s=duck_refresh.cpu_s,
+        ),
     ]
 
 
-def _refresh(session: Session, server) -> list[Figure]:
-    """`monitor refresh` of the sample on DuckDB, then with the warehouse on PostgreSQL."""
+def _refresh(session: Session, server):
+    """`monitor refresh` of the sample on DuckDB, then with the warehouse on PostgreSQL: the
+    figure, and the DuckDB run (the baseline of the Spark refresh too)."""
     from pipelines.publish.postgres import create_committee_role
 
     settings = server.create_database("refresh", "refresher")
@@ -99,4 +114,4 @@ def _refresh(session: Session, server) -> list[Figure]:
             cpu_s=on_pg.cpu_s,
             baseline_cpu_s=duck.cpu_s,
         )
-    ]
+    ], duck

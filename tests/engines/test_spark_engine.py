@@ -35,3 +35,50 @@ def test_spark_builds_the_same_marts_as_duckdb(local_spark, reference_home, tmp_
     print(f"\ndbt build on Spark: {run.seconds:.1f}s {run.statuses}")
     assert_build_passed(run, "spark")
     assert_marts_equal("spark", settings, reference_db)
+
+
+def test_spark_refresh_publishes_the_same_tables(
+    local_spark, reference_home, synthetic_microdata, tmp_path
+):
+    """`monitor refresh` with warehouse.engine=spark on the reference run's vintages: the
+    sources go to Spark as Parquet, dbt builds there, the marts come back as Parquet for the
+    gate, and the publication (the committees' file) equals the DuckDB run's, table by
+    table, cell for cell."""
+    import shutil
+
+    from pipelines.warehouse.engines.compare import compare_tables
+    from pipelines.warehouse.engines.read import read_table, table_names
+    from tests.conftest import monitor_cmd
+
+    settings = local_spark.settings()
+    home = tmp_path / "home"  # the reference's vintages, so that the snapshots are the same
+    shutil.copytree(
+        reference_home, home, ignore=shutil.ignore_patterns("dagster", "logs", "report")
+    )
+    env = {
+        "MONITOR_WAREHOUSE_ENGINE": "spark",
+        "MONITOR_MICRODATA": str(synthetic_microdata),
+        **settings.env(),
+    }
+    refreshed = monitor_cmd("refresh", "--force", home=home, env=env, check=True, timeout=1500)
+    out = refreshed.stdout
+    assert "result: PUBLISHED" in out and "models quality gate: passed" in out, out[-3000:]
+    assert not list(settings.staging.glob("pull-*")), "the pulled Parquet folders are removed"
+
+    reference_db = reference_home / "published" / "monitor.duckdb"
+    published = home / "published" / "monitor.duckdb"
+    names = table_names("duckdb", "main", reference_db)
+    assert table_names("duckdb", "main", published) == names
+    compared = [
+        compare_tables(
+            name,
+            read_table("duckdb", "main", name, reference_db),
+            read_table("duckdb", "main", name, published),
+        )
+        for name in names
+        if name not in {"publication_info", "publication_log", "quality_results"}
+    ]
+    unequal = [str(c) for c in compared if not c.equal]
+    assert not unequal, "\n".join(unequal)
+    rows = {c.name: c.rows_left for c in compared}
+    assert rows["fct_indicator_values"] > 20_000 and rows["mart_microdata_gaps"] > 0, rows

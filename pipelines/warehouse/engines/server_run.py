@@ -97,9 +97,12 @@ def gate_relations() -> dict[str, list[str]]:
 
 def pull_marts(chosen: str, warehouse_db: Path) -> dict[str, int]:
     """Replace the build warehouse's `marts` schema (and the staging relations the gate reads)
-    with the engine's, read in one snapshot; rows per relation."""
-    if chosen != "postgres":
-        raise NotImplementedError("pulling marts is implemented for PostgreSQL only")
+    with the engine's (PostgreSQL: read in one snapshot; Spark: as Parquet); rows per
+    relation."""
+    if chosen == "spark":
+        from pipelines.warehouse.engines.pull_spark import pull_spark
+
+        return pull_spark(SparkSettings.from_env(), warehouse_db, gate_relations())
     return copy_relations(PostgresSettings.from_env(), "marts", warehouse_db, gate_relations())
 
 
