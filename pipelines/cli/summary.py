@@ -157,7 +157,7 @@ def _microdata(meta) -> str:
     return (
         f"{meta.get('file', '')}{label} -> {meta.get('cells', '')} cells, {meta.get('suppressed', '')} "
         f"suppressed ({rules}), {meta.get('low_reliability', '')} low reliability "
-        f"({meta.get('variance_method', '')})"
+        f"({meta.get('variance_method', '')}; computed on {meta.get('engine') or 'duckdb'})"
     )
 
 

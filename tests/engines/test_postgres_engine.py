@@ -79,6 +79,7 @@ def test_postgres_refresh_publishes_the_same_tables(
     }
     refreshed = monitor_cmd("refresh", home=home, env=env, check=True, timeout=900)
     assert "result: PUBLISHED" in refreshed.stdout, refreshed.stdout[-3000:]
+    assert "computed on postgres" in refreshed.stdout, refreshed.stdout[-3000:]  # microdata
     assert settings.password not in refreshed.stdout + refreshed.stderr
 
     reference_db = reference_home / "published" / "monitor.duckdb"

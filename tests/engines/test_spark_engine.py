@@ -41,9 +41,9 @@ def test_spark_refresh_publishes_the_same_tables(
     local_spark, reference_home, synthetic_microdata, tmp_path
 ):
     """`monitor refresh` with warehouse.engine=spark on the reference run's vintages: the
-    sources go to Spark as Parquet, dbt builds there, the marts come back as Parquet for the
-    gate, and the publication (the committees' file) equals the DuckDB run's, table by
-    table, cell for cell."""
+    microdata cells are computed on Spark, the sources go there as Parquet, dbt builds there,
+    the marts come back as Parquet for the gate, and the publication (the committees' file)
+    equals the DuckDB run's, table by table, cell for cell."""
     import shutil
 
     from pipelines.warehouse.engines.compare import compare_tables
@@ -63,6 +63,7 @@ def test_spark_refresh_publishes_the_same_tables(
     refreshed = monitor_cmd("refresh", "--force", home=home, env=env, check=True, timeout=1500)
     out = refreshed.stdout
     assert "result: PUBLISHED" in out and "models quality gate: passed" in out, out[-3000:]
+    assert "computed on spark" in out, out[-3000:]  # the microdata cells too
     assert not list(settings.staging.glob("pull-*")), "the pulled Parquet folders are removed"
 
     reference_db = reference_home / "published" / "monitor.duckdb"

@@ -37,6 +37,7 @@ class Loaded:
     sha256: str | None
     variance_method: str | None
     suppressed_by_rule: dict[str, int] = field(default_factory=dict)
+    engine: str = "duckdb"  # where the cells were computed (warehouse.engine)
 
 
 def configured_file() -> Path | None:
@@ -70,24 +71,31 @@ def sha256_of(path: Path) -> str:
 
 
 def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded:
-    """Compute the cells of `path` (None: none) and replace the aggregates table with them."""
+    """Compute the cells of `path` (None: none) and replace the aggregates table with them.
+    With the warehouse on PostgreSQL or Spark (warehouse.engine) the cells are computed
+    there, as SQL (on_engine.py); DuckDB otherwise."""
     import polars as pl
 
     from pipelines.sources.microdata.aggregate import Engine, aggregate
     from pipelines.sources.microdata.disclosure import Rules
     from pipelines.warehouse.connect import transaction
+    from pipelines.warehouse.engines.server_run import engine_settings, server_engine
 
     con.execute("create schema if not exists raw")
     if path is None:
         con.execute(f"create or replace table {TABLE} ({COLUMNS})")
         return Loaded(None, 0, 0, 0, False, None, None)
     settings = config()
-    result = aggregate(
-        path,
-        Rules.from_config(settings),
-        Engine.from_config(settings),
-        (settings.get("microdata") or {}).get("records_only_significance") or "not_assessed",
-    )
+    rules = Rules.from_config(settings)
+    significance = (settings.get("microdata") or {}).get("records_only_significance")
+    significance = significance or "not_assessed"
+    chosen = server_engine()
+    if chosen:  # the warehouse's engine aggregates: a Spark cluster for a register-sized file
+        from pipelines.sources.microdata.on_engine import aggregate_on
+
+        result = aggregate_on(chosen, engine_settings(chosen), path, rules, significance)
+    else:
+        result = aggregate(path, rules, Engine.from_config(settings), significance)
     cells = result.cells
     sha = sha256_of(path)
     synthetic = is_synthetic(path)
@@ -112,4 +120,5 @@ def load_aggregates(con: duckdb.DuckDBPyConnection, path: Path | None) -> Loaded
         sha256=sha,
         variance_method=methods[0] if methods else None,
         suppressed_by_rule=result.suppressed_by_rule,
+        engine=chosen or "duckdb",
     )

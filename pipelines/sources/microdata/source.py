@@ -75,7 +75,7 @@ class MicrodataSource:
             note = (
                 f"microdata{label}: {path.name} -> {loaded.cells} cells ({loaded.suppressed} "
                 f"suppressed: {by_rule}; {loaded.low_reliability} low reliability; "
-                f"{loaded.variance_method})"
+                f"{loaded.variance_method}; computed on {loaded.engine})"
             )
         return Loaded(
             True,
@@ -90,6 +90,7 @@ class MicrodataSource:
                 "is_synthetic": loaded.is_synthetic,
                 "sha256": loaded.sha256 or "",
                 "variance_method": loaded.variance_method or "",
+                "engine": loaded.engine,
             },
         )
 
