@@ -1,8 +1,8 @@
 """Start-up costs: loading the Dagster definitions (as `dagster definitions validate` and as a
 plain import) and `monitor query`, against baselines in the same run: a bare interpreter,
 `import dagster`, and `dagster definitions validate` of an empty `Definitions()` (Dagster's
-own floor for the command: CLI, instance, code-location server, snapshot). Goal: <= 3 s each, and `dagster definitions validate` <= 1.5x the empty-Definitions floor
-(issue 21)."""
+own floor for the command: CLI, instance, code-location server, snapshot). Goal: <= 3 s
+each, and `dagster definitions validate` <= 1.5x the empty-Definitions floor (issue 21)."""
 
 from __future__ import annotations
 
