@@ -427,6 +427,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
                 "every registry indicator has its metadata",
             )
         ],
+        **dimension_expectations(reg),
         "marts.mart_target_progress": [
             expectation(
                 "expect_column_distinct_values_to_contain_set",
@@ -463,4 +464,29 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
                 f"year-on-year change in {', '.join(jump_geos)} under {jump} x the indicator's max_yearly_change",
             ),
         ],
+    }
+
+
+def dimension_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
+    """Each dimension holds every row the registry and settings give it: a geography, a
+    target, a vocabulary list or a published threshold lost in the build fails, though each
+    remaining row is valid (the report would look such rows up and find nothing)."""
+    from pipelines.registry.tables import setting_keys
+
+    wanted = {
+        "marts.dim_geo": ("geo", sorted(reg.geographies), "geography of the registry"),
+        "marts.dim_target": ("target_id", sorted(reg.targets), "target of the registry"),
+        "marts.dim_vocabulary": ("list_name", sorted(reg.vocabulary), "vocabulary list"),
+        "marts.dim_setting": ("key", setting_keys(config()), "numeric setting the marts use"),
+    }
+    return {
+        suite: [
+            expectation(
+                "expect_column_distinct_values_to_contain_set",
+                f"{suite.split('.', 1)[1]}.all_present",
+                {"column": column, "value_set": codes},
+                f"every {what} is published",
+            )
+        ]
+        for suite, (column, codes, what) in wanted.items()
     }

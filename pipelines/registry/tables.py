@@ -294,6 +294,9 @@ def _datasets(reg: Registry) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+SETTING_SECTIONS = ("progress", "benchmark", "gaps", "disclosure")
+
+
 def _settings(settings: dict[str, Any]) -> pl.DataFrame:
     """Numeric settings flattened to `progress.with_target.on_track` = 0.95 rows."""
     rows: list[dict[str, Any]] = []
@@ -305,11 +308,13 @@ def _settings(settings: dict[str, Any]) -> pl.DataFrame:
         elif isinstance(node, int | float) and not isinstance(node, bool):
             rows.append({"key": prefix, "value": float(node)})
 
-    walk(
-        "",
-        {k: settings[k] for k in ("progress", "benchmark", "gaps", "disclosure") if k in settings},
-    )
+    walk("", {k: settings[k] for k in SETTING_SECTIONS if k in settings})
     return pl.DataFrame(rows, schema={"key": pl.String, "value": pl.Float64})
+
+
+def setting_keys(settings: dict[str, Any]) -> list[str]:
+    """The keys `dim_setting` publishes for these settings, sorted."""
+    return sorted(_settings(settings)["key"].to_list())
 
 
 def _vocabulary(reg: Registry) -> pl.DataFrame:

@@ -337,6 +337,37 @@ def test_nan_and_infinity_in_every_feeding_column(corpus, capsys):
     keep_row("nan_and_infinity_in_every_feeding_column", f"{total} finiteness checks")
 
 
+# dimension -> (a row of it the build lost, the completeness check that must refuse it)
+DIMENSION_ROWS = {
+    "dim_geo": ("geo = 'NL'", "dim_geo.all_present"),
+    "dim_target": ("target_id = 'vl2030_employment_80'", "dim_target.all_present"),
+    "dim_vocabulary": ("list_name = 'gap_trends'", "dim_vocabulary.all_present"),
+    "dim_setting": ("key = 'progress.with_target.on_track'", "dim_setting.all_present"),
+}
+
+
+def test_a_dimension_that_lost_rows(corpus, capsys):
+    """A geography, a target, a vocabulary list and a threshold deleted from their dimensions
+    (every remaining row valid): each dimension's completeness check fails as an error."""
+    home, pristine = corpus
+    tamper(
+        home,
+        pristine,
+        [
+            f"delete from marts.{table} where {where}"
+            for table, (where, _) in DIMENSION_ROWS.items()
+        ],
+    )
+    before = sha(home / "published" / "monitor.duckdb")
+    code, out = publish(capsys)
+    assert code == 1 and "result: NOT PUBLISHED" in out, out[-3000:]
+    failed = failed_checks(home)
+    checks = [check for _, check in DIMENSION_ROWS.values()]
+    assert {c: failed.get(c) for c in checks} == dict.fromkeys(checks, "error"), failed
+    assert sha(home / "published" / "monitor.duckdb") == before
+    keep_row("a_dimension_that_lost_rows", ", ".join(checks))
+
+
 def test_an_untampered_warehouse_publishes(corpus, capsys):
     """The control (last in the module): the same warehouse, restored, passes every check."""
     home, pristine = corpus
@@ -348,7 +379,7 @@ def test_an_untampered_warehouse_publishes(corpus, capsys):
 
 
 def test_corpus_has_at_least_ten_kinds():
-    assert len(CASES) + 2 >= 10
+    assert len(CASES) + 3 >= 10
 
 
 def keep_row(case: str, check: str) -> None:
