@@ -235,32 +235,52 @@ def published(home: Path) -> Path:
     return home / "published" / "monitor.duckdb"
 
 
+def monitor_in_process(home: Path, args: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
+    """`monitor <args>` (a refresh of a bad delivery, a publish) through the command's own entry point
+    (`pipelines.cli.main`) in this process, with the environment pointing at `home` (and put
+    back after the test): each case saves the seconds of a new process importing Dagster and
+    Great Expectations. The console command itself is tried on a bad delivery by
+    `test_failed_gate_stops_publish_selected_alone` below, and `monitor status` after each
+    tampered warehouse."""
+    from pipelines.cli import main
+
+    monkeypatch.setenv("MONITOR_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("MONITOR_WAREHOUSE_DB", str(home / "warehouse.duckdb"))
+    monkeypatch.delenv("MONITOR_PUBLISHED_DB", raising=False)
+    capsys.readouterr()
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 @pytest.mark.parametrize("case", sorted(FILE_CASES))
-def test_bad_delivery_is_refused(case, home, tmp_path):
+def test_bad_delivery_is_refused(case, home, tmp_path, capsys, monkeypatch):
     edit, expected = FILE_CASES[case]
     before = sha(published(home))
     folder = copy_sample(tmp_path / "delivery")
     edit(folder)
     with figures.trial("bad inputs refused"):
-        result = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
-        output = result.stdout + result.stderr
-        assert result.returncode != 0, output[-3000:]
-        assert "NOT PUBLISHED" in result.stdout
-        assert expected in output, output[-3000:]
+        code, out, err = monitor_in_process(
+            home, ["refresh", "--source", f"dir:{folder}"], capsys, monkeypatch
+        )
+        assert code != 0, (out + err)[-3000:]
+        assert "NOT PUBLISHED" in out
+        assert expected in out + err, (out + err)[-3000:]
         assert sha(published(home)) == before
 
 
 @pytest.mark.parametrize("case", sorted(WAREHOUSE_CASES))
-def test_tampered_warehouse_is_refused(case, home):
+def test_tampered_warehouse_is_refused(case, home, capsys, monkeypatch):
     sql, expected = WAREHOUSE_CASES[case]
     before = sha(published(home))
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(sql)
     con.close()
     with figures.trial("bad inputs refused"):
-        result = monitor_cmd("publish", home=home)
-        assert result.returncode != 0
-        assert expected in result.stdout, result.stdout[-3000:]
+        code, out, _ = monitor_in_process(home, ["publish"], capsys, monkeypatch)
+        assert code != 0
+        assert expected in out, out[-3000:]
         assert sha(published(home)) == before
     status = monitor_cmd("status", home=home).stdout
     assert "FAILED (publication blocked)" in status and expected in status
@@ -276,12 +296,14 @@ def test_corpus_has_at_least_twenty_cases():
     assert len(FILE_CASES) + len(WAREHOUSE_CASES) >= 20
 
 
-def test_warn_expectation_publishes_and_is_in_the_ledger(home, tmp_path):
+def test_warn_expectation_publishes_and_is_in_the_ledger(home, tmp_path, capsys, monkeypatch):
     folder = copy_sample(tmp_path / "delivery")
     shift_cell("lfst_r_lfe2emprt", "PC,T,Y20-64,BE", "2023", 6.0)(folder)  # 1.2 x max_yearly_change
-    result = monitor_cmd("refresh", "--source", f"dir:{folder}", home=home)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "passed with warnings" in result.stdout
+    code, out, _ = monitor_in_process(
+        home, ["refresh", "--source", f"dir:{folder}"], capsys, monkeypatch
+    )
+    assert code == 0, out[-3000:]
+    assert "passed with warnings" in out
     con = duckdb.connect(str(published(home)), read_only=True)
     warnings = con.execute(
         "select gate_warnings from publication_log where status = 'published' order by recorded_at desc limit 1"
