@@ -124,7 +124,8 @@ def _config_cached(path: str, mtime: float) -> dict[str, Any]:
     import yaml
 
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        # libyaml's loader when PyYAML has it (~10x faster, the same documents)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def config() -> dict[str, Any]:

@@ -146,7 +146,8 @@ def severity_of(name: str, rules: dict[str, Any]) -> str:
 
 def load_severity(folder: Path | None = None) -> dict[str, Any]:
     path = (folder or EXPECTATIONS_DIR) / "severity.yaml"
-    rules = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there
+    rules = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     for pattern, level in (rules.get("overrides") or {}).items():
         if level not in ("error", "warn"):
             raise ValueError(
@@ -471,13 +472,17 @@ def dimension_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
     """Each dimension holds every row the registry and settings give it: a geography, a
     target, a vocabulary list or a published threshold lost in the build fails, though each
     remaining row is valid (the report would look such rows up and find nothing)."""
-    from pipelines.registry.tables import setting_keys
+    from pipelines.registry.model import setting_rows
 
     wanted = {
         "marts.dim_geo": ("geo", sorted(reg.geographies), "geography of the registry"),
         "marts.dim_target": ("target_id", sorted(reg.targets), "target of the registry"),
         "marts.dim_vocabulary": ("list_name", sorted(reg.vocabulary), "vocabulary list"),
-        "marts.dim_setting": ("key", setting_keys(config()), "numeric setting the marts use"),
+        "marts.dim_setting": (
+            "key",
+            sorted(row["key"] for row in setting_rows(config())),
+            "numeric setting the marts use",
+        ),
     }
     return {
         suite: [

@@ -76,13 +76,11 @@ class Delivery:
         return {**entry, "dimensions": self.dimensions(), "delivery": True}
 
 
-def load_deliveries(registry_folder: Path) -> dict[str, Delivery]:
-    """Every template in `<registry>/deliveries/`, by code (an absent folder holds none)."""
-    import jsonschema
-
+def load_deliveries(registry_folder: Path, validate: bool = True) -> dict[str, Delivery]:
+    """Every template in `<registry>/deliveries/`, by code (an absent folder holds none);
+    `validate`: check each against delivery.schema.json (see schema_stamp.py)."""
     folder = Path(registry_folder) / FOLDER
-    schema = json.loads((REGISTRY_SCHEMA_DIR / "delivery.schema.json").read_text())
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator() if validate else None
     out: dict[str, Delivery] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         where = f"deliveries/{path.name}"
@@ -90,7 +88,9 @@ def load_deliveries(registry_folder: Path) -> dict[str, Delivery]:
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             raise DeliverySpecError(f"{where}: not valid YAML ({exc})") from exc
-        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        errors = validator and sorted(
+            validator.iter_errors(doc), key=lambda e: list(e.absolute_path)
+        )
         if errors:
             err = errors[0]
             field = ".".join(str(p) for p in err.absolute_path) or "document"
@@ -102,6 +102,13 @@ def load_deliveries(registry_folder: Path) -> dict[str, Delivery]:
         _check(doc, where)
         out[doc["code"]] = Delivery(doc, path)
     return out
+
+
+def _validator():
+    import jsonschema
+
+    schema = json.loads((REGISTRY_SCHEMA_DIR / "delivery.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
 
 
 def _check(doc: dict[str, Any], where: str) -> None:

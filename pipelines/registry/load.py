@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.registry import schema_stamp
 from pipelines.registry.checks import check_registry
 from pipelines.registry.deliveries import (
     YAML_LOADER,
@@ -32,19 +33,27 @@ def load_registry(folder: Path | None = None) -> Registry:
     key = (str(folder), _fingerprint(folder))
     if key not in _LOADED:
         _LOADED.clear()
-        _LOADED[key] = _parse_registry(folder)
+        content = schema_stamp.digest(_files(folder))
+        validate = not schema_stamp.passed(content)
+        _LOADED[key] = _parse_registry(folder, validate)
+        if validate:
+            schema_stamp.remember(content)
     return copy.deepcopy(_LOADED[key])
 
 
 _LOADED: dict[tuple, Registry] = {}
 
 
-def _fingerprint(folder: Path) -> tuple:
+def _files(folder: Path) -> list[Path]:
+    """Every file a registry is read from or checked against."""
     paths = [folder / f"{name}.yaml" for name in FILES]
     paths += sorted((folder / "deliveries").glob("*.yaml"))
-    paths += sorted(REGISTRY_SCHEMA_DIR.glob("*.schema.json"))
+    return paths + sorted(REGISTRY_SCHEMA_DIR.glob("*.schema.json"))
+
+
+def _fingerprint(folder: Path) -> tuple:
     out = []
-    for path in paths:
+    for path in _files(folder):
         try:
             st = path.stat()
         except FileNotFoundError:
@@ -53,13 +62,15 @@ def _fingerprint(folder: Path) -> tuple:
     return tuple(out)
 
 
-def _parse_registry(folder: Path) -> Registry:
-    docs = {name: _load_file(folder, name) for name in FILES}
+def _parse_registry(folder: Path, validate: bool = True) -> Registry:
+    """`validate`: check each file against its JSON Schema (skipped when these very bytes
+    passed before, `schema_stamp.py`)."""
+    docs = {name: _load_file(folder, name, validate) for name in FILES}
     datasets = _index(docs["datasets"]["datasets"], "code", "datasets.yaml")
     indicators = _index(docs["indicators"]["indicators"], "id", "indicators.yaml")
     targets = _index(docs["targets"]["targets"], "id", "targets.yaml")
     geographies = _index(docs["geographies"]["geographies"], "code", "geographies.yaml")
-    deliveries = _deliveries(folder, datasets, docs["codelists"]["codelists"])
+    deliveries = _deliveries(folder, datasets, docs["codelists"]["codelists"], validate)
     registry = Registry(
         datasets=datasets,
         indicators=indicators,
@@ -75,22 +86,24 @@ def _parse_registry(folder: Path) -> Registry:
     return registry
 
 
-def _load_file(folder: Path, name: str) -> dict[str, Any]:
+def _load_file(folder: Path, name: str, validate: bool = True) -> dict[str, Any]:
     """A registry file, parsed and checked against its schema."""
     path = folder / f"{name}.yaml"
     schema_path = REGISTRY_SCHEMA_DIR / f"{name}.schema.json"
     if not path.is_file():
         raise RegistryError(f"{path}: registry file is missing")
-    return _parse_file(path, schema_path)
+    return _parse_file(path, schema_path, validate)
 
 
-def _parse_file(path: Path, schema_path: Path) -> dict[str, Any]:
-    import jsonschema
-
+def _parse_file(path: Path, schema_path: Path, validate: bool = True) -> dict[str, Any]:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
+    if not validate:
+        return doc
+    import jsonschema
+
     schema = json.loads(schema_path.read_text())
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -101,11 +114,13 @@ def _parse_file(path: Path, schema_path: Path) -> dict[str, Any]:
     return doc
 
 
-def _deliveries(folder: Path, datasets: dict, codelists: dict) -> dict[str, Delivery]:
+def _deliveries(
+    folder: Path, datasets: dict, codelists: dict, validate: bool = True
+) -> dict[str, Delivery]:
     """Spreadsheet deliveries (registry/deliveries/*.yaml) join the datasets, and the codes of
     their observation dimensions join the code lists, so indicators select from them alike."""
     try:
-        deliveries = load_deliveries(folder)
+        deliveries = load_deliveries(folder, validate)
     except DeliverySpecError as exc:
         raise RegistryError(str(exc)) from exc
     for code, delivery in deliveries.items():

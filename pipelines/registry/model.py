@@ -29,6 +29,25 @@ REGISTRY_TABLES = (
     "vocabulary",
 )
 
+# The sections of config/monitor.yaml whose numbers `registry.settings` (dim_setting) publishes.
+SETTING_SECTIONS = ("progress", "benchmark", "gaps", "disclosure")
+
+
+def setting_rows(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Numeric settings flattened to `{"key": "progress.with_target.on_track", "value": 0.95}`
+    rows (plain Python: the gate's completeness check reads them without Polars)."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else key, value)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            rows.append({"key": prefix, "value": float(node)})
+
+    walk("", {k: settings[k] for k in SETTING_SECTIONS if k in settings})
+    return rows
+
 
 @dataclass(frozen=True)
 class Registry:

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.registry.model import Registry
+from pipelines.registry.model import Registry, setting_rows
 from pipelines.registry.vocabulary import bilingual
 
 
@@ -294,27 +294,8 @@ def _datasets(reg: Registry) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-SETTING_SECTIONS = ("progress", "benchmark", "gaps", "disclosure")
-
-
 def _settings(settings: dict[str, Any]) -> pl.DataFrame:
-    """Numeric settings flattened to `progress.with_target.on_track` = 0.95 rows."""
-    rows: list[dict[str, Any]] = []
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else key, value)
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            rows.append({"key": prefix, "value": float(node)})
-
-    walk("", {k: settings[k] for k in SETTING_SECTIONS if k in settings})
-    return pl.DataFrame(rows, schema={"key": pl.String, "value": pl.Float64})
-
-
-def setting_keys(settings: dict[str, Any]) -> list[str]:
-    """The keys `dim_setting` publishes for these settings, sorted."""
-    return sorted(_settings(settings)["key"].to_list())
+    return pl.DataFrame(setting_rows(settings), schema={"key": pl.String, "value": pl.Float64})
 
 
 def _vocabulary(reg: Registry) -> pl.DataFrame:

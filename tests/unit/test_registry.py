@@ -121,6 +121,33 @@ def test_broken_registry_is_refused_naming_the_entry(case, tmp_path):
     assert message in str(caught.value)
 
 
+def test_schema_checks_are_remembered_by_content_only(tmp_path, monkeypatch):
+    """A registry that passed its JSON Schemas leaves a stamp of its bytes; an edit that breaks
+    a schema is still refused after that (other bytes, no stamp), and leaves no stamp. A
+    stamp of exactly these bytes is what skips the check (here forged, to show it is used)."""
+    from pipelines.registry import schema_stamp
+    from pipelines.registry.load import _files
+
+    monkeypatch.setenv("MONITOR_CACHE_DIR", str(tmp_path / "cache"))
+    stamps = tmp_path / "cache" / "registry-schema-passed"
+    folder = tmp_path / "registry"
+    shutil.copytree(REGISTRY, folder)
+    load_registry(folder)
+    assert [p.name for p in stamps.iterdir()] == [schema_stamp.digest(_files(folder))]
+
+    path = folder / "targets.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target(doc, "eu2030_employment_78")["colour"] = "red"  # an unknown property: schema only
+    doc.pop("_defaults", None)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(RegistryError, match="'colour' was unexpected"):
+        load_registry(folder)
+    assert len(list(stamps.iterdir())) == 1
+
+    schema_stamp.remember(schema_stamp.digest(_files(folder)))
+    assert "eu2030_employment_78" in load_registry(folder).targets
+
+
 def test_invalid_yaml_names_the_file(tmp_path):
     folder = tmp_path / "registry"
     shutil.copytree(REGISTRY, folder)
