@@ -16,8 +16,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from pipelines.warehouse.engines.into_duckdb import write_pulled
 from pipelines.warehouse.engines.settings import SparkSettings
 from pipelines.warehouse.engines.spark_sql import spark_connection
 
@@ -48,25 +47,13 @@ def pull_spark(
 
 
 def _read_into(duckdb_path: Path, folder: Path, wanted: dict[str, list[str]]) -> dict[str, int]:
-    pulled: dict[str, int] = {}
-    duck = duckdb.connect(str(duckdb_path))
-    try:
-        duck.execute("set TimeZone = 'UTC'")
-        duck.execute("begin")
-        for schema, names in wanted.items():
-            duck.execute(f"drop schema if exists {schema} cascade")
-            duck.execute(f"create schema {schema}")
-            for name in names:
-                files = sorted(str(p) for p in (folder / schema / name).glob("*.parquet"))
-                if not files:
-                    raise LookupError(f"Spark wrote no Parquet file for {schema}.{name}")
-                duck.execute(
-                    f'create table {schema}."{name}" as select * from read_parquet(?)', [files]
-                )
-                pulled[f"{schema}.{name}"] = duck.execute(
-                    f'select count(*) from {schema}."{name}"'
-                ).fetchone()[0]
-        duck.execute("commit")
-    finally:
-        duck.close()
-    return pulled
+    tables = []
+    for schema, names in wanted.items():
+        for name in names:
+            files = sorted(str(p) for p in (folder / schema / name).glob("*.parquet"))
+            if not files:
+                raise LookupError(f"Spark wrote no Parquet file for {schema}.{name}")
+            tables.append(
+                (f"{schema}.{name}", f'{schema}."{name}"', "select * from read_parquet(?)", [files])
+            )
+    return write_pulled(duckdb_path, wanted, tables)

@@ -19,8 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
-import duckdb
-
+from pipelines.warehouse.engines.into_duckdb import write_pulled
 from pipelines.warehouse.engines.settings import PostgresSettings, SparkSettings, engine
 
 # information_schema data_type on PostgreSQL -> DuckDB column type
@@ -118,7 +117,6 @@ def copy_relations(
     of the same name are replaced); rows per relation."""
     import psycopg2
 
-    pulled: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="monitor-pull-") as tmp:
         con = psycopg2.connect(**settings.connect_kwargs())
         try:
@@ -139,30 +137,20 @@ def copy_relations(
             con.rollback()
         finally:
             con.close()
-        duck = duckdb.connect(str(duckdb_path))
-        try:
-            duck.execute("set TimeZone = 'UTC'")
-            duck.execute("begin")
-            if into is None:
-                for source in wanted:
-                    duck.execute(f"drop schema if exists {source} cascade")
-                    duck.execute(f"create schema {source}")
-            for (source, name), (cols, path) in exported.items():
-                target = f'{into or source}."{name}"'
-                spec = ", ".join(f"'{col}': '{dtype}'" for col, dtype in cols)
-                duck.execute(
-                    f"create or replace table {target} as select * from read_csv(?, "
-                    f"header = false, columns = {{{spec}}}, nullstr = '', "
-                    "allow_quoted_nulls = false, auto_detect = false, quote = '\"', escape = '\"')",
-                    [str(path)],
-                )
-                pulled[f"{source}.{name}"] = duck.execute(
-                    f"select count(*) from {target}"
-                ).fetchone()[0]
-            duck.execute("commit")
-        finally:
-            duck.close()
-    return pulled
+        csv = (
+            "select * from read_csv(?, header = false, columns = {{{spec}}}, nullstr = '', "
+            "allow_quoted_nulls = false, auto_detect = false, quote = '\"', escape = '\"')"
+        )
+        tables = [
+            (
+                f"{source}.{name}",
+                f'{into or source}."{name}"',
+                csv.format(spec=", ".join(f"'{col}': '{dtype}'" for col, dtype in cols)),
+                [str(path)],
+            )
+            for (source, name), (cols, path) in exported.items()
+        ]
+        return write_pulled(duckdb_path, wanted if into is None else [], tables)
 
 
 def _copy_out(cur, schema: str, name: str, folder: Path) -> tuple[list[tuple[str, str]], Path]:
