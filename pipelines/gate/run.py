@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.gate.checkpoints import checkpoint_for, frame_batch
 from pipelines.gate.dbt_tests import DataTests
 from pipelines.gate.outcome import GateResult, Outcome
 from pipelines.gate.suites import (
@@ -202,7 +203,7 @@ def _validate_all(
             outcomes += cached
             continue
         context = context or _context(quality_dir)
-        found, rows, keys = _validate(context, suite, frames[suite.name])
+        found, rows, keys = _validate(context, quality_dir, suite, frames[suite.name])
         validated += keys
         outcomes += found
         quarantine += rows
@@ -267,67 +268,15 @@ def _context(quality_dir: Path):
     return context
 
 
-def _frame_batch(context):
-    """The one batch definition every suite validates: a whole dataframe, given at run time.
-    One asset for all suites (the stored result names the suite's table instead): each asset
-    or batch definition added rewrites great_expectations.yml, twice per suite before."""
-    try:
-        source = context.data_sources.get("warehouse")
-    except (KeyError, ValueError):
-        source = context.data_sources.add_pandas("warehouse")
-    try:
-        asset = source.get_asset("frames")
-    except LookupError:
-        asset = source.add_dataframe_asset("frames")
-    try:
-        return asset.get_batch_definition("whole_frame")
-    except (KeyError, ValueError):
-        return asset.add_batch_definition_whole_dataframe("whole_frame")
-
-
 def _validate(
-    context, suite: Suite, frame: pd.DataFrame
+    context, quality_dir: Path, suite: Suite, frame: pd.DataFrame
 ) -> tuple[list[Outcome], list[dict[str, Any]], list[Any]]:
-    import great_expectations as gx
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    batch = _frame_batch(context)
-    gx_suite = gx.ExpectationSuite(
-        name=suite.name, meta={"stage": suite.stage, "description": suite.description}
-    )
-    for exp in suite.expectations:
-        gx_suite.add_expectation_configuration(
-            ExpectationConfiguration(
-                type=exp["type"],
-                kwargs=exp["kwargs"],
-                meta=exp["meta"],
-                severity=exp["severity"],
-                description=_described(exp),
-            )
-        )
-    # the checkpoint store adds or updates its validation definition, which adds or updates
-    # its suite: one call stores all three (each more wrote the same files again)
-    checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=f"gate {suite.name}",
-            validation_definitions=[
-                gx.ValidationDefinition(name=f"validate {suite.name}", data=batch, suite=gx_suite)
-            ],
-            result_format={"result_format": "BASIC"},
-        )
-    )
+    batch = frame_batch(context)
+    checkpoint = checkpoint_for(context, quality_dir, suite, batch)
     result = checkpoint.run(batch_parameters={"dataframe": frame})
     key, validation = next(iter(result.run_results.items()))
     if not validation.success:
-        # BASIC has counts and observed values (half the cost of COMPLETE on 600
-        # expectations); a failure also needs its rows (quarantine) and every missing code:
-        # the failing suite once more, COMPLETE, stored in the same run's place
-        validation = checkpoint.validation_definitions[0].run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE"},
-            run_id=key.run_id,
-            checkpoint_id=checkpoint.id,
-        )
+        _complete_failures(batch, frame, validation)
     # GX's Data Docs header reads the asset's name from the batch spec, which a dataframe
     # batch leaves empty ("Data asset: None"): the stored result gets the suite's table name
     validation.meta.setdefault("batch_spec", {})["data_asset_name"] = suite.table or suite.name
@@ -344,14 +293,37 @@ def _validate(
     return outcomes, quarantine, [key, key.expectation_suite_identifier]
 
 
-def _described(exp: dict[str, Any]) -> str | None:
-    """What Data Docs show for an expectation: its check name and why it exists, instead of
-    GX's template (which prints a check on a derived column as "values must belong to this
-    set: True")."""
-    meta = exp.get("meta") or {}
-    if not meta.get("why"):
-        return None
-    return f"{meta['name']}: {meta['why']}" if meta.get("name") else meta["why"]
+def _complete_failures(batch, frame: pd.DataFrame, validation) -> None:
+    """BASIC results have counts and observed values (half the cost of COMPLETE on 600
+    expectations); a failed expectation also needs its rows (quarantine) and every missing
+    code. The failed expectations alone are validated once more with COMPLETE on the same
+    frame, and their results take the BASIC ones' places in the run's result."""
+    import great_expectations as gx
+
+    failed = [i for i, r in enumerate(validation.results) if not r.success]
+    again = gx.ExpectationSuite(name="failed expectations, complete results")
+    for i in failed:
+        config = validation.results[i].expectation_config
+        kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+        again.add_expectation_configuration(
+            type(config)(
+                type=config.type,
+                kwargs=kwargs,
+                meta=config.meta,
+                severity=config.severity,
+                description=config.description,
+                id=config.id,
+            )
+        )
+    complete = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+        again, result_format={"result_format": "COMPLETE"}
+    )
+    by_id = {r.expectation_config.id: r for r in complete.results}
+    for i in failed:
+        found = by_id.get(validation.results[i].expectation_config.id)
+        if found is not None:
+            validation.results[i] = found
+    validation.meta["complete_results_for"] = "failed expectations"
 
 
 def _outcome(suite: Suite, frame: pd.DataFrame, r) -> tuple[Outcome, list[dict[str, Any]]]:
