@@ -59,7 +59,7 @@ run: install
 ## on both cores (pytest-xdist; JOBS=1 for one process).
 JOBS ?= 2
 test: install install-spark axe
-	$(BIN)/pytest -n $(JOBS) --dist loadfile
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not reliability and not browser and not engines"
@@ -67,7 +67,7 @@ test-fast: install
 ## PostgreSQL, Spark and distributed Dagster: the same marts on every engine (servers on loopback);
 ## one file per engine, on both cores.
 test-engines: install install-spark
-	$(BIN)/pytest -m engines -n $(JOBS) --dist loadfile
+	$(BIN)/pytest -m engines -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check pipelines tests scripts benchmarks

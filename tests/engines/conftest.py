@@ -1,10 +1,11 @@
 """Servers for the engine trials (marker `engines`): a throwaway PostgreSQL cluster and a
-Spark cluster on loopback, started once per test process (session fixtures; each test
-makes its own database) and stopped at its end; one DuckDB reference refresh per test run,
-shared by the test processes of `pytest -n`. Where a server cannot start here (no
-PostgreSQL binaries, no Java, no pyspark) the trial is skipped with the reason, except in CI
-(CI or MONITOR_REQUIRE_ENGINES set; .ci/run sets the latter), where that is a failure: CI
-must install what they need."""
+Spark cluster on loopback, started once per test file (module fixtures; each test makes its
+own database) and stopped when the file is done (a Spark cluster kept to the end of the test
+process kept its JVMs, ~2 GB resident, alive under every later file); one DuckDB reference
+refresh per test run, shared by the test processes of `pytest -n`. Where a server cannot
+start here (no PostgreSQL binaries, no Java, no pyspark) the trial is skipped with the
+reason, except in CI (CI or MONITOR_REQUIRE_ENGINES set; .ci/run sets the latter), where
+that is a failure: CI must install what they need."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_postgres():
     if pg_bin() is None:
         unavailable("PostgreSQL server binaries not found (initdb, pg_ctl)")
@@ -37,7 +38,7 @@ def local_postgres():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_spark():
     if spark_home() is None:
         unavailable("pyspark not installed (make install-spark)")
