@@ -1,0 +1,77 @@
+"""The gate's GX objects through a real file context: a checkpoint is written when its suite
+is new or changed and read back otherwise; a failed suite's failed expectations get their
+COMPLETE results (every failing row) while the passing ones keep BASIC results."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipelines.gate.run import _context, _validate
+from pipelines.gate.suite import Suite, expectation
+
+
+def suite(values: list[str]) -> Suite:
+    exps = [
+        expectation(
+            "expect_column_values_to_be_in_set",
+            "t.known_code",
+            {"column": "code", "value_set": values},
+            "known codes only",
+        ),
+        expectation("expect_column_values_to_not_be_null", "t.has_id", {"column": "id"}, "ids"),
+    ]
+    for exp in exps:
+        exp["severity"] = "critical"
+    return Suite(
+        name="marts.t",
+        stage="marts",
+        query="select 1",
+        asset=["marts", "t"],
+        key=["id"],
+        expectations=exps,
+        description="a test table",
+        table="marts.t",
+    )
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("quality")
+    return folder, _context(folder)
+
+
+def stored_suite(folder) -> dict:
+    path = folder / "gx" / "expectations" / "marts" / "t.json"
+    return json.loads(path.read_text())
+
+
+def test_an_unchanged_suite_is_read_back_and_a_changed_one_written(context):
+    folder, ctx = context
+    frame = pd.DataFrame({"id": [1, 2], "code": ["A", "B"]})
+    _validate(ctx, folder, suite(["A", "B"]), frame)
+    path = folder / "gx" / "expectations" / "marts" / "t.json"
+    written = path.stat().st_mtime_ns
+    _validate(ctx, folder, suite(["A", "B"]), frame)
+    assert path.stat().st_mtime_ns == written  # read back, not rewritten
+    _validate(ctx, folder, suite(["A", "B", "C"]), frame)
+    sets = [e["kwargs"].get("value_set") for e in stored_suite(folder)["expectations"]]
+    assert ["A", "B", "C"] in sets  # the changed suite was stored
+
+
+def test_failed_expectations_get_every_row_and_passing_ones_stay_basic(context):
+    folder, ctx = context
+    frame = pd.DataFrame({"id": range(60), "code": ["A"] * 25 + ["X"] * 35})
+    outcomes, quarantine, keys = _validate(ctx, folder, suite(["A"]), frame)
+    failed = [o for o in outcomes if not o.success]
+    assert [o.name for o in failed] == ["t.known_code"] and failed[0].unexpected_count == 35
+    # every failing row goes to the quarantine, beyond BASIC's 20 examples
+    assert len(quarantine) == 35
+    assert sorted(json.loads(q["row"])["id"] for q in quarantine) == list(range(25, 60))
+    stored = ctx.validation_results_store.get(keys[0])
+    by_name = {r.expectation_config.meta["name"]: r.result for r in stored.results}
+    assert len(by_name["t.known_code"]["unexpected_index_list"]) == 35
+    assert "unexpected_index_list" not in by_name["t.has_id"]
+    assert stored.meta["complete_results_for"] == "failed expectations"
