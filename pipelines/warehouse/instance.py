@@ -31,4 +31,6 @@ def prepare_instance(dagster_home: Path) -> None:
     if not config.exists():
         config.write_text(DAGSTER_YAML)
     elif MOVED_STORAGE in (text := config.read_text()):
-        config.write_text(text.replace(MOVED_STORAGE, "module: pipelines.warehouse.dagster_storage"))
+        config.write_text(
+            text.replace(MOVED_STORAGE, "module: pipelines.warehouse.dagster_storage")
+        )

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.warehouse.engines.settings import PostgresSettings, SparkSettings
 from pipelines.settings import DBT_PROJECT_DIR, dbt_executable
+from pipelines.warehouse.engines.settings import PostgresSettings, SparkSettings
 
 TARGETS = {"duckdb": "warehouse", "postgres": "postgres", "spark": "spark"}
 

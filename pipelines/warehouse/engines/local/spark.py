@@ -28,7 +28,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.warehouse.engines.local.processes import ServerFailed, free_port, log_tail, port_open, wait_for
+from pipelines.warehouse.engines.local.processes import (
+    ServerFailed,
+    free_port,
+    log_tail,
+    port_open,
+    wait_for,
+)
 from pipelines.warehouse.engines.settings import SparkSettings
 
 # Sized for tiny tables on a small machine, where a query costs its planning and scheduling
@@ -140,6 +146,7 @@ class LocalSpark:
             cmd,
             cwd=self.root,
             env=self._env(),
+            stdin=subprocess.DEVNULL,  # never the caller's (a pytest-xdist worker's is its channel)
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() ends the JVM and children
@@ -222,19 +229,22 @@ class LocalSpark:
             staging_dir=self.root / "staging",
         )
 
-    def stop(self) -> None:
-        """Stop the Thrift Server, the worker (and its executors) and the master; remove the
-        folder."""
+    def stop(self, grace_s: float = 5.0) -> None:
+        """Stop the Thrift Server, the worker (and its executors) and the master, in that
+        order: SIGTERM to each process group, SIGKILL when it still runs after `grace_s`
+        (the JVMs stop in under a second; in a loaded test run each took the whole 30 s this
+        waited before); remove the folder."""
         for name in ("thrift", "worker", "master"):
             process = self.processes.get(name)
             if process is None or process.poll() is not None:
                 continue
             try:
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+                process.wait(timeout=grace_s)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def log_tail(self, name: str = "thrift") -> str:
