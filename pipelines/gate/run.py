@@ -154,7 +154,7 @@ def run_stage(
             current = current_snapshots(con, reg)
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
-    cache = _RawCache(quality_dir, current) if stage == "raw" else None
+    cache = _RawCache(quality_dir, current) if stage == "raw" else _PassedCache(quality_dir, frames)
     if dbt_tests is not None:
         dbt_tests.start()  # the warehouse connection is closed: dbt may open the file
     try:
@@ -188,7 +188,7 @@ def run_stage(
 
 
 def _validate_all(
-    suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | None
+    suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | _PassedCache
 ) -> tuple[Any, list[Outcome], list[dict[str, Any]], list[Any]]:
     """Each suite through its checkpoint (raw suites answered from the cache when their vintage
     and expectations did not change): (GX context or None, outcomes, failing rows, the keys
@@ -249,6 +249,53 @@ class _RawCache:
         key = self._key(suite, self._vintage(suite))
         doc = {"key": key, "outcomes": [asdict(o) for o in outcomes]}
         (self.folder / f"{suite.name}.json").write_text(json.dumps(doc, default=str))
+
+
+class _PassedCache:
+    """Models-stage outcomes of a suite that passed, reused while its query, expectations and
+    the very rows it read are unchanged (a publish after one mart changed validates that
+    mart's suites, not all 21). Only passing suites are kept: a failure is validated afresh,
+    with its rows for the quarantine."""
+
+    def __init__(self, quality_dir: Path, frames: dict) -> None:
+        self.folder = quality_dir / "models_cache"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.frames = frames
+
+    def _key(self, suite: Suite) -> str | None:
+        import hashlib
+
+        import pandas as pd
+
+        frame = self.frames[suite.name]
+        try:
+            rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+        except TypeError:  # a cell pandas cannot hash (a list, a map): validated every time
+            return None
+        head = json.dumps(
+            [suite.query, suite.expectations, list(frame.columns), [str(t) for t in frame.dtypes]],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(head.encode() + rows).hexdigest()
+
+    def get(self, suite: Suite) -> list[Outcome] | None:
+        path = self.folder / f"{suite.name}.json"
+        key = self._key(suite)
+        if key is None or not path.exists():
+            return None
+        doc = json.loads(path.read_text())
+        return [Outcome(**o) for o in doc["outcomes"]] if doc.get("key") == key else None
+
+    def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
+        from dataclasses import asdict
+
+        key = self._key(suite)
+        path = self.folder / f"{suite.name}.json"
+        if key is None or not all(o.success for o in outcomes):
+            path.unlink(missing_ok=True)
+            return
+        path.write_text(json.dumps({"key": key, "outcomes": [asdict(o) for o in outcomes]}))
 
 
 def _context(quality_dir: Path):

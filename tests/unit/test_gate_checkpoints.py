@@ -75,3 +75,32 @@ def test_failed_expectations_get_every_row_and_passing_ones_stay_basic(context):
     assert len(by_name["t.known_code"]["unexpected_index_list"]) == 35
     assert "unexpected_index_list" not in by_name["t.has_id"]
     assert stored.meta["complete_results_for"] == "failed expectations"
+
+
+def test_a_passed_suite_is_reused_only_for_the_very_same_rows(tmp_path):
+    from pipelines.gate.outcome import Outcome
+    from pipelines.gate.run import _PassedCache
+
+    s = suite(["A", "B"])
+    passed = Outcome(
+        suite=s.name,
+        stage="marts",
+        table=s.name,
+        name="t.known_code",
+        expectation="expect_column_values_to_be_in_set",
+        column="code",
+        severity="error",
+        success=True,
+        description="known codes only",
+        unexpected_count=0,
+        element_count=2,
+    )
+    frame = pd.DataFrame({"id": [1, 2], "code": ["A", "B"]})
+    _PassedCache(tmp_path, {s.name: frame}).put(s, [passed])
+    assert _PassedCache(tmp_path, {s.name: frame.copy()}).get(s) == [passed]
+    changed = frame.assign(code=["A", "C"])
+    assert _PassedCache(tmp_path, {s.name: changed}).get(s) is None
+    assert _PassedCache(tmp_path, {s.name: frame}).get(suite(["A", "B", "C"])) is None
+    failed = Outcome(**{**passed.__dict__, "success": False, "unexpected_count": 1})
+    _PassedCache(tmp_path, {s.name: frame}).put(s, [failed])  # a failure is never reused
+    assert _PassedCache(tmp_path, {s.name: frame}).get(s) is None
