@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.gate.cache import OutcomeCache, passed_cache, raw_cache
 from pipelines.gate.checkpoints import checkpoint_for, frame_batch
 from pipelines.gate.dbt_tests import DataTests
 from pipelines.gate.outcome import GateResult, Outcome
@@ -154,7 +155,7 @@ def run_stage(
             current = current_snapshots(con, reg)
             snapshot_ids = sorted(current.values())
             fp = ",".join(snapshot_ids)
-    cache = _RawCache(quality_dir, current) if stage == "raw" else _PassedCache(quality_dir, frames)
+    cache = raw_cache(quality_dir, current) if stage == "raw" else passed_cache(quality_dir, frames)
     if dbt_tests is not None:
         dbt_tests.start()  # the warehouse connection is closed: dbt may open the file
     try:
@@ -188,11 +189,11 @@ def run_stage(
 
 
 def _validate_all(
-    suites: list[Suite], frames: dict, quality_dir: Path, cache: _RawCache | _PassedCache
+    suites: list[Suite], frames: dict, quality_dir: Path, cache: OutcomeCache
 ) -> tuple[Any, list[Outcome], list[dict[str, Any]], list[Any]]:
-    """Each suite through its checkpoint (raw suites answered from the cache when their vintage
-    and expectations did not change): (GX context or None, outcomes, failing rows, the keys
-    of the results stored and of their suites, for Data Docs)."""
+    """Each suite through its checkpoint, unless the cache (pipelines/gate/cache.py) holds its
+    outcomes for what it would validate: (GX context or None, outcomes, failing rows, the
+    keys of the results stored and of their suites, for Data Docs)."""
     context = None  # created on first need: importing GX costs seconds
     outcomes: list[Outcome] = []
     quarantine: list[dict[str, Any]] = []
@@ -210,92 +211,6 @@ def _validate_all(
         if cache:
             cache.put(suite, found)
     return context, outcomes, quarantine, validated
-
-
-class _RawCache:
-    """Raw-stage outcomes per dataset, reused while the vintage and the suite are unchanged
-    (a dataset whose snapshot did not change is not re-validated on every refresh)."""
-
-    def __init__(self, quality_dir: Path, current: dict[str, str]) -> None:
-        self.folder = quality_dir / "raw_cache"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.current = current  # dataset -> its current vintage
-
-    def _vintage(self, suite: Suite) -> str:
-        return self.current.get(suite.name.rsplit(".", 1)[1], "")
-
-    @staticmethod
-    def _key(suite: Suite, vintage: str) -> str:
-        import hashlib
-
-        payload = json.dumps(
-            [suite.query, suite.expectations, vintage], sort_keys=True, default=str
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-    def get(self, suite: Suite) -> list[Outcome] | None:
-        vintage = self._vintage(suite)
-        path = self.folder / f"{suite.name}.json"
-        if not path.exists():
-            return None
-        doc = json.loads(path.read_text())
-        if not vintage or doc.get("key") != self._key(suite, vintage):
-            return None
-        return [Outcome(**o) for o in doc["outcomes"]]
-
-    def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
-        from dataclasses import asdict
-
-        key = self._key(suite, self._vintage(suite))
-        doc = {"key": key, "outcomes": [asdict(o) for o in outcomes]}
-        (self.folder / f"{suite.name}.json").write_text(json.dumps(doc, default=str))
-
-
-class _PassedCache:
-    """Models-stage outcomes of a suite that passed, reused while its query, expectations and
-    the very rows it read are unchanged (a publish after one mart changed validates that
-    mart's suites, not all 21). Only passing suites are kept: a failure is validated afresh,
-    with its rows for the quarantine."""
-
-    def __init__(self, quality_dir: Path, frames: dict) -> None:
-        self.folder = quality_dir / "models_cache"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.frames = frames
-
-    def _key(self, suite: Suite) -> str | None:
-        import hashlib
-
-        import pandas as pd
-
-        frame = self.frames[suite.name]
-        try:
-            rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
-        except TypeError:  # a cell pandas cannot hash (a list, a map): validated every time
-            return None
-        head = json.dumps(
-            [suite.query, suite.expectations, list(frame.columns), [str(t) for t in frame.dtypes]],
-            sort_keys=True,
-            default=str,
-        )
-        return hashlib.sha256(head.encode() + rows).hexdigest()
-
-    def get(self, suite: Suite) -> list[Outcome] | None:
-        path = self.folder / f"{suite.name}.json"
-        key = self._key(suite)
-        if key is None or not path.exists():
-            return None
-        doc = json.loads(path.read_text())
-        return [Outcome(**o) for o in doc["outcomes"]] if doc.get("key") == key else None
-
-    def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
-        from dataclasses import asdict
-
-        key = self._key(suite)
-        path = self.folder / f"{suite.name}.json"
-        if key is None or not all(o.success for o in outcomes):
-            path.unlink(missing_ok=True)
-            return
-        path.write_text(json.dumps({"key": key, "outcomes": [asdict(o) for o in outcomes]}))
 
 
 def _context(quality_dir: Path):

@@ -78,8 +78,8 @@ def test_failed_expectations_get_every_row_and_passing_ones_stay_basic(context):
 
 
 def test_a_passed_suite_is_reused_only_for_the_very_same_rows(tmp_path):
+    from pipelines.gate.cache import passed_cache
     from pipelines.gate.outcome import Outcome
-    from pipelines.gate.run import _PassedCache
 
     s = suite(["A", "B"])
     passed = Outcome(
@@ -96,11 +96,11 @@ def test_a_passed_suite_is_reused_only_for_the_very_same_rows(tmp_path):
         element_count=2,
     )
     frame = pd.DataFrame({"id": [1, 2], "code": ["A", "B"]})
-    _PassedCache(tmp_path, {s.name: frame}).put(s, [passed])
-    assert _PassedCache(tmp_path, {s.name: frame.copy()}).get(s) == [passed]
+    passed_cache(tmp_path, {s.name: frame}).put(s, [passed])
+    assert passed_cache(tmp_path, {s.name: frame.copy()}).get(s) == [passed]
     changed = frame.assign(code=["A", "C"])
-    assert _PassedCache(tmp_path, {s.name: changed}).get(s) is None
-    assert _PassedCache(tmp_path, {s.name: frame}).get(suite(["A", "B", "C"])) is None
+    assert passed_cache(tmp_path, {s.name: changed}).get(s) is None
+    assert passed_cache(tmp_path, {s.name: frame}).get(suite(["A", "B", "C"])) is None
     failed = Outcome(**{**passed.__dict__, "success": False, "unexpected_count": 1})
-    _PassedCache(tmp_path, {s.name: frame}).put(s, [failed])  # a failure is never reused
-    assert _PassedCache(tmp_path, {s.name: frame}).get(s) is None
+    passed_cache(tmp_path, {s.name: frame}).put(s, [failed])  # a failure is never reused
+    assert passed_cache(tmp_path, {s.name: frame}).get(s) is None
