@@ -1,7 +1,7 @@
 """Run a gate stage through a Great Expectations 1.x file data context.
 
 Frames are read from DuckDB into pandas (GX's SQLAlchemy path reports N/A on DuckDB), each
-suite runs through a validation definition and a checkpoint, results are kept as GX
+suite runs through its validation definition, results are kept as GX
 validation results and Data Docs under `quality_dir/gx/`, and failing rows go to the
 warehouse table `quality.quarantine`.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.gate.cache import OutcomeCache, passed_cache, raw_cache
-from pipelines.gate.checkpoints import checkpoint_for, frame_batch
+from pipelines.gate.checkpoints import RESULT_FORMAT, definition_for, frame_batch
 from pipelines.gate.dbt_tests import DataTests
 from pipelines.gate.outcome import GateResult, Outcome
 from pipelines.gate.suites import (
@@ -191,7 +191,7 @@ def run_stage(
 def _validate_all(
     suites: list[Suite], frames: dict, quality_dir: Path, cache: OutcomeCache
 ) -> tuple[Any, list[Outcome], list[dict[str, Any]], list[Any]]:
-    """Each suite through its checkpoint, unless the cache (pipelines/gate/cache.py) holds its
+    """Each suite through its validation definition, unless the cache (pipelines/gate/cache.py) holds its
     outcomes for what it would validate: (GX context or None, outcomes, failing rows, the
     keys of the results stored and of their suites, for Data Docs)."""
     context = None  # created on first need: importing GX costs seconds
@@ -234,9 +234,22 @@ def _validate(
     context, quality_dir: Path, suite: Suite, frame: pd.DataFrame
 ) -> tuple[list[Outcome], list[dict[str, Any]], list[Any]]:
     batch = frame_batch(context)
-    checkpoint = checkpoint_for(context, quality_dir, suite, batch)
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    key, validation = next(iter(result.run_results.items()))
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    definition, written = definition_for(context, quality_dir, suite, batch)
+    run_id = RunIdentifier(run_time=datetime.now(UTC))
+    validation = definition.run(
+        batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT, run_id=run_id
+    )
+    key = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+        run_id=run_id,
+        batch_identifier=validation.batch_id,
+    )
     if not validation.success:
         _complete_failures(batch, frame, validation)
     # GX's Data Docs header reads the asset's name from the batch spec, which a dataframe
@@ -252,7 +265,8 @@ def _validate(
         outcome, rows = _outcome(suite, frame, r)
         outcomes.append(outcome)
         quarantine += rows
-    return outcomes, quarantine, [key, key.expectation_suite_identifier]
+    # Data Docs: the new result's page, and the suite's page when the suite was (re)written
+    return outcomes, quarantine, [key, *([key.expectation_suite_identifier] if written else [])]
 
 
 def _complete_failures(batch, frame: pd.DataFrame, validation) -> None:

@@ -24,6 +24,7 @@ FLANDERS = "BE2"
 
 QUERIES_DIR = EXPECTATIONS_DIR / "queries"
 FINITE_SUFFIX = "__finite"
+HEADLINE_SUFFIX = "__headline_value"
 
 
 def gate_parameters() -> dict[str, float]:
@@ -100,6 +101,24 @@ def with_finite_checks(suite: Suite, float_columns: list[str], rules: dict[str, 
         query=f"select q.*, {added} from ({suite.query}) q",
         expectations=[*suite.expectations, *expectations],
     )
+
+
+def with_derived_columns(suite: Suite) -> Suite:
+    """The frame of a suite whose expectations name a derived column (`meta.derive`: an SQL
+    expression over a row of the frame) gets that column beside the others."""
+    derived = {
+        exp["kwargs"]["column"]: exp["meta"]["derive"]
+        for exp in suite.expectations
+        if exp["meta"].get("derive")
+    }
+    if not derived:
+        return suite
+    added = ", ".join(f'{sql} as "{column}"' for column, sql in derived.items())
+    return replace(suite, query=f"select q.*, {added} from ({suite.query}) q")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def grain_expectation(table: str, grain: list[str]) -> dict[str, Any]:
@@ -207,7 +226,7 @@ def build_suites(
         _set_severity(suite.expectations, rules)
         for exp in suite.expectations:
             _vocabulary_value_set(exp, reg, suite.name)
-    return suites
+    return [with_derived_columns(s) for s in suites]
 
 
 def _vocabulary_value_set(exp: dict[str, Any], reg: Registry, suite: str) -> None:
@@ -398,20 +417,21 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
     ]
     for ind in reg.indicators.values():
         lo, hi = ind["plausible_range"]
-        fct.append(
-            expectation(
-                "expect_column_values_to_be_between",
-                f"fct.plausible_range.{ind['id']}",
-                {
-                    "column": "value",
-                    "min_value": lo,
-                    "max_value": hi,
-                    "row_condition": f'indicator_id=="{ind["id"]}" and breakdown=="total"',
-                    "condition_parser": "pandas",
-                },
-                f"{ind['id']} (headline) within its plausible range {lo}-{hi}",
-            )
+        # the headline values of one indicator as a column of their own (empty on every other
+        # row, and GX skips empty cells), not a pandas `row_condition` on `value`: GX applies
+        # such a condition with DataFrame.query once per metric, ~30 ms per indicator
+        headline = expectation(
+            "expect_column_values_to_be_between",
+            f"fct.plausible_range.{ind['id']}",
+            {"column": f"{ind['id']}{HEADLINE_SUFFIX}", "min_value": lo, "max_value": hi},
+            f"{ind['id']} (headline) within its plausible range {lo}-{hi}",
         )
+        headline["meta"]["derive"] = (
+            f"case when indicator_id = {_sql_text(ind['id'])} and breakdown = 'total' "
+            "then value end"
+        )
+        headline["meta"]["show"] = ["value"]
+        fct.append(headline)
     targets = sorted(reg.targets)
     target_geos = sorted(
         f"{t['id']}@{geo or '-'}"

@@ -1,4 +1,4 @@
-"""The gate's GX objects through a real file context: a checkpoint is written when its suite
+"""The gate's GX objects through a real file context: a validation definition is written when its suite
 is new or changed and read back otherwise; a failed suite's failed expectations get their
 COMPLETE results (every failing row) while the passing ones keep BASIC results."""
 
@@ -53,9 +53,11 @@ def test_an_unchanged_suite_is_read_back_and_a_changed_one_written(context):
     frame = pd.DataFrame({"id": [1, 2], "code": ["A", "B"]})
     _validate(ctx, folder, suite(["A", "B"]), frame)
     path = folder / "gx" / "expectations" / "marts" / "t.json"
-    written = path.stat().st_mtime_ns
+    definition = folder / "gx" / "validation_definitions" / "validate marts.t.json"
+    written = path.stat().st_mtime_ns, definition.stat().st_mtime_ns
     _validate(ctx, folder, suite(["A", "B"]), frame)
-    assert path.stat().st_mtime_ns == written  # read back, not rewritten
+    # read back, not rewritten
+    assert (path.stat().st_mtime_ns, definition.stat().st_mtime_ns) == written
     _validate(ctx, folder, suite(["A", "B", "C"]), frame)
     sets = [e["kwargs"].get("value_set") for e in stored_suite(folder)["expectations"]]
     assert ["A", "B", "C"] in sets  # the changed suite was stored
