@@ -1,6 +1,6 @@
 """The quality gate's cost against the import it cannot avoid: both stages (raw, then models)
-in a fresh process with an empty quality folder (a cold GX context: suites, validation
-definitions and checkpoints added, every result stored, Data Docs rendered), against
+in a fresh process with an empty quality folder (a cold GX context: suites and
+validation definitions added, every result stored, Data Docs rendered), against
 `python -c "import great_expectations"` in the same run. Median of 3 each (2 quick).
 
 Goal (issue 21): both stages <= 1.5x the import."""

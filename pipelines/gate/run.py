@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.gate.cache import OutcomeCache, passed_cache, raw_cache
-from pipelines.gate.checkpoints import RESULT_FORMAT, definition_for, frame_batch
 from pipelines.gate.dbt_tests import DataTests
+from pipelines.gate.definitions import RESULT_FORMAT, definition_for, frame_batch
 from pipelines.gate.outcome import GateResult, Outcome
 from pipelines.gate.suites import (
     Suite,

@@ -106,3 +106,82 @@ def test_a_passed_suite_is_reused_only_for_the_very_same_rows(tmp_path):
     failed = Outcome(**{**passed.__dict__, "success": False, "unexpected_count": 1})
     passed_cache(tmp_path, {s.name: frame}).put(s, [failed])  # a failure is never reused
     assert passed_cache(tmp_path, {s.name: frame}).get(s) is None
+
+
+def test_a_derived_column_checks_only_the_rows_its_expression_keeps(tmp_path):
+    """`fct.plausible_range.<indicator>` reads the indicator's headline values from a derived
+    column: an out-of-range headline fails with its row; the same value in a breakdown or in
+    another indicator is not checked."""
+    import duckdb
+
+    from pipelines.gate.suites import derived, with_derived_columns
+
+    exp = derived(
+        expectation(
+            "expect_column_values_to_be_between",
+            "t.plausible_range.a",
+            {"column": "a__headline_value", "min_value": 0, "max_value": 100},
+            "a within 0-100",
+        ),
+        "case when indicator_id = 'a' and breakdown = 'total' then value end",
+        show=["value"],
+    )
+    exp["severity"] = "critical"
+    s = with_derived_columns(
+        Suite(
+            "marts.t",
+            "marts",
+            "select * from t",
+            ["marts", "t"],
+            ["indicator_id", "breakdown", "year"],
+            [exp],
+            "t",
+        )
+    )
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select * from (values ('a', 'total', 2020, 250.0), "
+        "('a', 'men', 2020, 300.0), ('b', 'total', 2020, 500.0), ('a', 'total', 2021, 50.0), "
+        "('a', 'total', 2022, null)) v(indicator_id, breakdown, year, value)"
+    )
+    frame = con.execute(s.query).df()
+    outcomes, quarantine, _ = _validate(_context(tmp_path), tmp_path, s, frame)
+    assert [(o.name, o.success, o.unexpected_count) for o in outcomes] == [
+        ("t.plausible_range.a", False, 1)
+    ]
+    row = json.loads(quarantine[0]["row"])
+    assert (row["indicator_id"], row["breakdown"], row["year"], row["value"]) == (
+        "a",
+        "total",
+        2020,
+        250.0,
+    )
+
+
+def test_geographies_kept_counts_a_geography_with_only_nan_values_as_lost(tmp_path):
+    """`raw.geographies_kept` reads geo where a value is present: a geography whose values are
+    all NaN or NULL in the new vintage is named as lost, as pandas' `value==value` did."""
+    import duckdb
+
+    from pipelines.gate.suites import _raw_registry_expectations, with_derived_columns
+    from pipelines.registry import load_registry
+
+    profile = {"geos": ["BE", "DE", "FR"]}
+    exps = [
+        e
+        for e in _raw_registry_expectations(load_registry(), "lfst_r_lfe2emprt", [], profile)
+        if e["meta"]["name"] == "raw.geographies_kept"
+    ]
+    exps[0]["severity"] = "critical"
+    s = with_derived_columns(
+        Suite("raw.x", "raw", "select * from o", ["raw", "x"], ["geo"], exps, "x")
+    )
+    con = duckdb.connect()
+    con.execute(
+        "create table o as select * from (values ('BE', 1.0), ('DE', 'nan'::double), "
+        "('FR', null), ('FR', 2.0)) v(geo, value)"
+    )
+    frame = con.execute(s.query).df()
+    outcomes, quarantine, _ = _validate(_context(tmp_path), tmp_path, s, frame)
+    assert not outcomes[0].success
+    assert [json.loads(q["row"]) for q in quarantine] == [{"missing": "DE"}]
