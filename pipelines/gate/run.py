@@ -168,7 +168,10 @@ def run_stage(
     docs_index = quality_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     if validated or not docs_index.exists():
         _prune_results(quality_dir, keep=int(config().get("gate", {}).get("keep_results", 20)))
-        docs = _build_docs(context or _context(quality_dir), validated)
+        # no index yet (a new home, or Data Docs deleted): every page, suites' included
+        docs = _build_docs(
+            context or _context(quality_dir), validated if docs_index.exists() else []
+        )
     else:  # every suite was answered from the cache: the Data Docs are already current
         docs = str(docs_index)
     validated_at = datetime.now(UTC).isoformat()
