@@ -296,6 +296,24 @@ def test_corpus_has_at_least_twenty_cases():
     assert len(FILE_CASES) + len(WAREHOUSE_CASES) >= 20
 
 
+def test_a_jump_in_another_member_state_is_reviewed_not_refused(
+    home, tmp_path, capsys, monkeypatch
+):
+    """The jump that refuses Belgium's series (`marts.yoy_jump_implausible`, jump_of_20_points)
+    is only flagged for review in another member state's: the producer's figure, not a broken
+    file."""
+    folder = copy_sample(tmp_path / "delivery")
+    shift_cell("lfst_r_lfe2emprt", "PC,T,Y20-64,DE", "2023", -20.0)(folder)
+    code, out, _ = monitor_in_process(
+        home, ["refresh", "--source", f"dir:{folder}"], capsys, monkeypatch
+    )
+    assert code == 0, out[-3000:]
+    con = duckdb.connect(str(published(home)), read_only=True)
+    failed = con.execute("select name from quality_results where not success").fetchall()
+    con.close()
+    assert failed == [("marts.yoy_jump_review",)]
+
+
 def test_warn_expectation_publishes_and_is_in_the_ledger(home, tmp_path, capsys, monkeypatch):
     folder = copy_sample(tmp_path / "delivery")
     shift_cell("lfst_r_lfe2emprt", "PC,T,Y20-64,BE", "2023", 6.0)(folder)  # 1.2 x max_yearly_change
