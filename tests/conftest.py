@@ -75,18 +75,18 @@ def copy_sample(target: Path) -> Path:
     return target
 
 
-# The longest files first (seconds per file in a quiet `make test` at 898a6de): pytest-xdist
-# hands out whole files (--dist loadfile) in collection order, so a long file collected last
-# (the reliability trials are) leaves one worker running it alone at the end.
+# The longest files first (seconds per file in `make test` on a fresh clone of 274fa8e):
+# pytest-xdist hands out whole files (--dist loadfile) in collection order, so a long file
+# collected last (the reliability trials are) leaves one worker running it alone at the end.
 LONGEST_FIRST = (
-    "tests/quality/test_bad_input_corpus.py",  # 326 s
-    "tests/reliability/test_crash_safety.py",  # 310 s
-    "tests/quality/test_tamper_corpus.py",  # 250 s
-    "tests/engines/test_spark_engine.py",  # 237 s
-    "tests/reliability/test_concurrent_readers.py",  # 182 s
-    "tests/engines/test_postgres_engine.py",
-    "tests/integration/test_live_refresh.py",
-    "tests/integration/test_quarantine_trial.py",
+    "tests/engines/test_spark_engine.py",  # 375 s
+    "tests/quality/test_tamper_corpus.py",  # 374 s
+    "tests/quality/test_bad_input_corpus.py",  # 362 s
+    "tests/reliability/test_crash_safety.py",  # 345 s
+    "tests/integration/test_live_refresh.py",  # 188 s
+    "tests/reliability/test_concurrent_readers.py",  # 178 s
+    "tests/integration/test_quarantine_trial.py",  # 103 s
+    "tests/engines/test_postgres_engine.py",  # 75 s
 )
 
 
