@@ -194,9 +194,9 @@ def run_stage(
 def _validate_all(
     suites: list[Suite], frames: dict, quality_dir: Path, cache: OutcomeCache
 ) -> tuple[Any, list[Outcome], list[dict[str, Any]], list[Any]]:
-    """Each suite through its validation definition, unless the cache (pipelines/gate/cache.py) holds its
-    outcomes for what it would validate: (GX context or None, outcomes, failing rows, the
-    keys of the results stored and of their suites, for Data Docs)."""
+    """Each suite through its validation definition, unless the cache (pipelines/gate/
+    cache.py) holds its outcomes for what it would validate: (GX context or None, outcomes,
+    failing rows, the keys of the results stored and of their suites, for Data Docs)."""
     context = None  # created on first need: importing GX costs seconds
     outcomes: list[Outcome] = []
     quarantine: list[dict[str, Any]] = []
@@ -236,13 +236,13 @@ def _context(quality_dir: Path):
 def _validate(
     context, quality_dir: Path, suite: Suite, frame: pd.DataFrame
 ) -> tuple[list[Outcome], list[dict[str, Any]], list[Any]]:
-    batch = frame_batch(context)
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
+    batch = frame_batch(context)
     definition, written = definition_for(context, quality_dir, suite, batch)
     run_id = RunIdentifier(run_time=datetime.now(UTC))
     validation = definition.run(

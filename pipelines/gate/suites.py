@@ -105,7 +105,8 @@ def with_finite_checks(suite: Suite, float_columns: list[str], rules: dict[str, 
 
 def with_derived_columns(suite: Suite) -> Suite:
     """The frame of a suite whose expectations name a derived column (`meta.derive`: an SQL
-    expression over a row of the frame) gets that column beside the others."""
+    expression over a row of the frame) gets that column beside the others. A derived column
+    is named `<column>__<what>` (as `<column>__finite`), which no real column is."""
     derived = {
         exp["kwargs"]["column"]: exp["meta"]["derive"]
         for exp in suite.expectations
@@ -113,6 +114,11 @@ def with_derived_columns(suite: Suite) -> Suite:
     }
     if not derived:
         return suite
+    unnamed = [c for c in derived if "__" not in c.strip("_")]
+    if unnamed:
+        raise ValueError(
+            f"suite {suite.name}: derived column(s) {unnamed} must be named <column>__<what>"
+        )
     added = ", ".join(f'{sql} as "{column}"' for column, sql in derived.items())
     return replace(suite, query=f"select q.*, {added} from ({suite.query}) q")
 
@@ -348,7 +354,7 @@ def _raw_registry_expectations(
                 expectation(
                     "expect_column_distinct_values_to_contain_set",
                     "raw.required_geographies.comparators",
-                    {"column": "comparison_geo", "value_set": comparators},
+                    {"column": "geo__comparators", "value_set": comparators},
                     "every comparison geography the registry uses (Belgium, EU, member states, neighbours) is in the file",
                 ),
                 f"case when geo <> {_sql_text(FLANDERS)} then geo end",
@@ -390,7 +396,7 @@ def _raw_registry_expectations(
                 expectation(
                     "expect_column_distinct_values_to_contain_set",
                     "raw.geographies_kept",
-                    {"column": "geo_with_value", "value_set": profile["geos"]},
+                    {"column": "geo__with_value", "value_set": profile["geos"]},
                     "every geography with values in the previous vintage still has values",
                 ),
                 # a value: neither NULL nor NaN (what pandas' `value==value` kept before)
@@ -486,7 +492,7 @@ def registry_expectations(reg: Registry) -> dict[str, list[dict[str, Any]]]:
                 expectation(
                     "expect_column_values_to_be_between",
                     "marts.yoy_jump_implausible",
-                    {"column": "own_jump_ratio", "max_value": float(jump)},
+                    {"column": "jump_ratio__own_geos", "max_value": float(jump)},
                     f"year-on-year change in {', '.join(jump_geos)} under {jump} x the indicator's max_yearly_change",
                 ),
                 f"case when geo in ({', '.join(_sql_text(g) for g in jump_geos)}) "

@@ -185,3 +185,19 @@ def test_geographies_kept_counts_a_geography_with_only_nan_values_as_lost(tmp_pa
     outcomes, quarantine, _ = _validate(_context(tmp_path), tmp_path, s, frame)
     assert not outcomes[0].success
     assert [json.loads(q["row"]) for q in quarantine] == [{"missing": "DE"}]
+
+
+def test_a_derived_column_must_be_named_apart_from_real_columns():
+    """`geo` derived from `geo` would shadow the real column: a derived column is named
+    `<column>__<what>`, and a suite that breaks the rule is refused when it is built."""
+    from pipelines.gate.suites import derived, with_derived_columns
+
+    exp = derived(
+        expectation("expect_column_values_to_not_be_null", "t.geo", {"column": "geo"}, "geo"),
+        "case when geo <> 'BE2' then geo end",
+        show=["geo"],
+    )
+    with pytest.raises(ValueError, match=r"marts.t: derived column\(s\) \['geo'\]"):
+        with_derived_columns(
+            Suite("marts.t", "marts", "select * from t", ["marts", "t"], [], [exp], "t")
+        )
