@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -32,8 +33,11 @@ class OutcomeCache:
         key = self.key_of(suite)
         if key is None or not path.exists():
             return None
-        doc = json.loads(path.read_text())
-        return [Outcome(**o) for o in doc["outcomes"]] if doc.get("key") == key else None
+        try:
+            doc = json.loads(path.read_text())
+            return [Outcome(**o) for o in doc["outcomes"]] if doc.get("key") == key else None
+        except (OSError, ValueError, KeyError, TypeError):  # unreadable: validated afresh
+            return None
 
     def put(self, suite: Suite, outcomes: list[Outcome]) -> None:
         path = self.folder / f"{suite.name}.json"
@@ -42,7 +46,9 @@ class OutcomeCache:
             path.unlink(missing_ok=True)
             return
         doc = {"key": key, "outcomes": [asdict(o) for o in outcomes]}
-        path.write_text(json.dumps(doc, default=str))
+        tmp = path.with_suffix(".tmp")  # a run killed mid-write leaves no half file behind
+        tmp.write_text(json.dumps(doc, default=str))
+        os.replace(tmp, path)
 
 
 def _digest(parts: list, tail: bytes = b"") -> str:

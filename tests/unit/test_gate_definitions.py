@@ -103,6 +103,12 @@ def test_a_passed_suite_is_reused_only_for_the_very_same_rows(tmp_path):
     changed = frame.assign(code=["A", "C"])
     assert passed_cache(tmp_path, {s.name: changed}).get(s) is None
     assert passed_cache(tmp_path, {s.name: frame}).get(suite(["A", "B", "C"])) is None
+    # a file cut short (a run killed while writing it) is a miss, not a crash
+    cut = tmp_path / "models_cache" / f"{s.name}.json"
+    whole = cut.read_text()
+    cut.write_text(whole[: len(whole) // 2])
+    assert passed_cache(tmp_path, {s.name: frame}).get(s) is None
+    cut.write_text(whole)
     failed = Outcome(**{**passed.__dict__, "success": False, "unexpected_count": 1})
     passed_cache(tmp_path, {s.name: frame}).put(s, [failed])  # a failure is never reused
     assert passed_cache(tmp_path, {s.name: frame}).get(s) is None
