@@ -33,7 +33,7 @@ def _floor(session: Session, warehouse: Path, name: str, target: Path | None) ->
     env = session.env(MONITOR_HOME=str(folder), MONITOR_WAREHOUSE_DB=str(db))
     target = target or folder / "target"
     dbt = measure(
-        [str(dbt_executable()), *DBT_ARGS, "--target-path", str(target), "--profiles-dir", "."],
+        [str(dbt_executable()), *DBT_ARGS, "--target-path", str(target)],
         env=env,
         cwd=REPO / "dbt_project",
     ).check("dbt build")

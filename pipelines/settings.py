@@ -78,15 +78,20 @@ def dbt_env_dir() -> Path:
     return Path(os.environ.get("MONITOR_DBT_ENV") or REPO_ROOT / ".venv-dbt").resolve()
 
 
+DBT_IN_WAREHOUSE = Path(__file__).resolve().parent / "warehouse" / "dbt_in_warehouse.sh"
+
+
 def dbt_executable() -> Path:
-    """The `dbt` executable of that environment; a clear error when it is not installed."""
+    """What runs dbt: the `dbt` of that environment, started in the warehouse's folder
+    (`warehouse/dbt_in_warehouse.sh`: profiles.yml opens the warehouse by its file name, so
+    dbt's partial-parse state holds for every home); a clear error when it is not installed."""
     exe = dbt_env_dir() / "bin" / "dbt"
     if not exe.is_file():
         raise DbtNotInstalled(
             f"dbt is not installed: {exe} does not exist. `make install` creates the dbt"
             " environment (MONITOR_DBT_ENV points elsewhere)."
         )
-    return exe
+    return DBT_IN_WAREHOUSE
 
 
 def dbt_env_site_packages() -> list[str]:

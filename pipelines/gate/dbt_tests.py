@@ -141,8 +141,11 @@ class DataTests:
             return
         if self.log:
             self.log("running the dbt data tests on the warehouse as it is (dbt test)")
+        from pipelines.warehouse.dbt_parse_state import seed_partial_parse
+
         self.target.mkdir(parents=True, exist_ok=True)
         (self.target / "run_results.json").unlink(missing_ok=True)
+        seed_partial_parse(self.target)
         self.process = subprocess.Popen(
             _command(self.target),
             cwd=_project_dir(),
@@ -199,6 +202,8 @@ def _command(target: Path) -> list[str]:
         "--profiles-dir",
         project,
         "--target-path",
+        str(target),
+        "--log-path",  # dbt.log beside the home's other dbt output (as the dbt asset's)
         str(target),
         "--quiet",
     ]
