@@ -207,3 +207,43 @@ def test_a_derived_column_must_be_named_apart_from_real_columns():
         with_derived_columns(
             Suite("marts.t", "marts", "select * from t", ["marts", "t"], [], [exp], "t")
         )
+
+
+def test_row_conditions_of_the_suite_files_check_only_the_rows_they_name(tmp_path):
+    """The suite files' row conditions are GX `Condition` objects (no deprecated pandas
+    strings): `progress.*` checks only the rows its condition names, and fails on those."""
+    import warnings
+
+    from pipelines.gate.suites import _files
+
+    [doc] = [d for d in _files(None) if d["name"] == "marts.mart_target_progress"]
+    wanted = (
+        "progress.ratio_behind_verdict",
+        "progress.explained",
+        "progress.target_level_rederived",
+    )
+    exps = [
+        {**e, "severity": "critical"} for e in doc["expectations"] if e["meta"]["name"] in wanted
+    ]
+    assert sorted(e["meta"]["name"] for e in exps) == sorted(wanted)
+    assert all(isinstance(e["kwargs"]["row_condition"], dict) for e in exps)
+    assert not any("condition_parser" in e["kwargs"] for e in exps)
+    s = Suite("marts.progress", "marts", "select 1", ["marts", "p"], ["id"], exps, "p", "marts.p")
+    rows = [  # id, verdict, kind, ratio, reason_code, target_level, target_value
+        (1, "on_track", "level", None, None, 5.0, 5.0),  # no ratio behind a verdict: fails
+        (2, "on_track", "direction", None, None, 5.0, 6.0),  # direction: neither is checked
+        (3, "not_assessable", "level", None, None, 5.0, 5.0),  # not assessable, no reason: fails
+        (4, "not_assessable", "level", None, "no_data", 4.0, 5.0),  # level differs: fails
+        (5, "moving_away", "change", 0.5, None, 1.0, 9.0),  # a change target: level not checked
+    ]
+    columns = ["id", "verdict", "kind", "ratio", "reason_code", "target_level", "target_value"]
+    frame = pd.DataFrame(rows, columns=columns)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*condition_parser.*")
+        outcomes, _, _ = _validate(_context(tmp_path), tmp_path, s, frame)
+    failed = {o.name: sorted(r["id"] for r in o.unexpected_rows) for o in outcomes if not o.success}
+    assert failed == {
+        "progress.ratio_behind_verdict": [1],
+        "progress.explained": [3],
+        "progress.target_level_rederived": [4],
+    }
