@@ -3,9 +3,11 @@
 Great Expectations suites.
 
 A refresh's `dbt build` records its test results with the fingerprint of the marts it left
-(`record_build`); the models stage reuses them only when they come from the same run and the
-marts are still exactly those. Otherwise (`monitor publish`, a run launched from the UI on a
-warehouse built earlier, marts changed by hand) the stage runs `dbt test` itself. A test whose
+(`record_build`); the models stage of the same run takes them all while the marts are still
+exactly those. Otherwise (`monitor publish`, a run launched from the UI on a warehouse built
+earlier, marts changed by hand) a recorded result is kept only for a test that passed and
+whose inputs are unchanged (the dbt project, and the rows of every relation it reads), and
+the stage runs `dbt test` for the others (`DataTests`). A test whose
 severity is `error` blocks publication, `warn` publishes and is listed; a test that did not
 run (skipped after an upstream failure, or a compile error) blocks like a failed one.
 """
@@ -86,11 +88,21 @@ def _description(status: str | None, kind: str, message: str | None) -> str:
 
 
 def record_build(
-    quality_dir: Path, run_results: dict, manifest: dict, fingerprint: str, run_id: str
+    quality_dir: Path,
+    run_results: dict,
+    manifest: dict,
+    fingerprint: str,
+    run_id: str,
+    con=None,
 ) -> list[Outcome]:
-    """What a `dbt build` of run `run_id` found, for the models stage of the same run."""
+    """What a `dbt build` of run `run_id` found, for the models stage of the same run; with
+    `con` (the warehouse the tests ran on, as the build left it), test by test for later
+    gates too, while what a test reads is unchanged. Without it (the build ran on another
+    engine) the results hold for this run only."""
     outcomes = outcomes_from_run_results(run_results, manifest)
-    _save(quality_dir, outcomes, fingerprint, run_id, "build")
+    reads = relations_read(manifest) if con is not None else {}
+    hashes = relation_hashes(con, _relations(reads)) if con is not None else {}
+    _save(quality_dir, outcomes, fingerprint, run_id, "build", reads, hashes)
     return outcomes
 
 
@@ -112,9 +124,53 @@ def failed_build_gate(outcomes: list[Outcome], fingerprint: str) -> GateResult |
     )
 
 
+def relations_read(manifest: dict[str, Any]) -> dict[str, list[str]]:
+    """Each data test (unique id) -> the relations it reads: the models (views included),
+    seeds and sources it depends on, as dbt names them (`"warehouse"."marts"."dim_geo"`); a
+    node without a relation (ephemeral) is named by its id, which no query can hash."""
+    nodes, sources = manifest.get("nodes", {}), manifest.get("sources", {})
+    reads = {}
+    for unique_id, node in nodes.items():
+        if node.get("resource_type") != "test" or unique_id.startswith("unit_test."):
+            continue
+        deps = node.get("depends_on", {}).get("nodes", [])
+        reads[unique_id] = sorted(
+            {(nodes.get(d) or sources.get(d) or {}).get("relation_name") or d for d in deps}
+        )
+    return reads
+
+
+def relation_hashes(con, relations: list[str]) -> dict[str, str | None]:
+    """relation -> its row count and order-independent row-hash sum (as the gate's marts
+    fingerprint), or None when it cannot be read (missing, dropped, not a relation)."""
+    import duckdb
+
+    hashes: dict[str, str | None] = {}
+    for relation in relations:
+        try:
+            count, total = con.execute(
+                f"select count(*), coalesce(sum(hash(t)), 0)::varchar from {relation} t"
+            ).fetchall()[0]
+            hashes[relation] = f"{count}:{total}"
+        except duckdb.Error:
+            hashes[relation] = None
+    return hashes
+
+
+def _relations(reads: dict[str, list[str]]) -> list[str]:
+    return sorted({r for names in reads.values() for r in names})
+
+
 class DataTests:
-    """The dbt data tests of the marts with `fingerprint`, for one models-stage run: the
-    results this run's `dbt build` recorded when they still apply, else a `dbt test`.
+    """The dbt data tests of the marts with `fingerprint`, for one models-stage run.
+
+    - This run's `dbt build` recorded them and the marts are still what it left: its results.
+    - Otherwise a test's last recorded result is kept when it passed and nothing it depends on
+      changed since: the dbt project (`dbt_project_fingerprint`: every model, macro and test
+      file, dbt's version) and the rows of every relation it reads (`relations_read`, hashed by
+      `relation_hashes`; a view is hashed by its rows, so a change upstream of it counts).
+      `dbt test --select` runs the others; when none is left, dbt does not start. A failed
+      test is always run again.
 
     `dbt test` opens the warehouse itself (DuckDB: one process at a time), so the gate starts
     it once it has read its frames and closed its connection, validates them with Great
@@ -122,32 +178,74 @@ class DataTests:
     """
 
     def __init__(
-        self, quality_dir: Path, fingerprint: str, run_id: str | None, target: Path, log=None
+        self,
+        quality_dir: Path,
+        fingerprint: str,
+        run_id: str | None,
+        target: Path,
+        log=None,
+        warehouse_db: Path | None = None,
     ) -> None:
         self.quality_dir, self.fingerprint, self.run_id = quality_dir, fingerprint, run_id
-        self.target, self.log = target, log
+        self.target, self.log, self.warehouse_db = target, log, warehouse_db
         self.process: subprocess.Popen | None = None
-        record = load(quality_dir)
+        self.record = load(quality_dir)
         reusable = (
-            record is not None
+            self.record is not None
             and run_id is not None
-            and record.get("run_id") == run_id
-            and record.get("fingerprint") == fingerprint
+            and self.record.get("run_id") == run_id
+            and self.record.get("fingerprint") == fingerprint
         )
-        self.found = [Outcome(**o) for o in record["outcomes"]] if reusable else None
+        self.found = [Outcome(**o) for o in self.record["outcomes"]] if reusable else None
+        self.kept: list[Outcome] = []
+        self.select: list[str] | None = None  # the tests `dbt test` runs (None: all)
+        self.hashes: dict[str, str | None] = {}
+
+    def compare(self, con) -> None:
+        """Keep the recorded results that still hold for the warehouse `con` reads."""
+        from pipelines.warehouse.dbt_project import dbt_project_fingerprint
+
+        if self.found is not None or self.record is None:
+            return
+        reads = self.record.get("reads")
+        if not reads or self.record.get("project") != dbt_project_fingerprint():
+            return
+        self.hashes = relation_hashes(con, _relations(reads))
+        was = self.record.get("relations", {})
+        for o in self.record["outcomes"]:
+            names = reads.get(o["kwargs"].get("unique_id"))
+            unchanged = bool(names) and all(
+                self.hashes[r] is not None and self.hashes[r] == was.get(r) for r in names
+            )
+            if o["success"] and unchanged:  # marked with when dbt last ran it
+                since = o["kwargs"].get("kept_since") or self.record.get("recorded_at")
+                self.kept.append(Outcome(**{**o, "kwargs": {**o["kwargs"], "kept_since": since}}))
+        if not self.kept:
+            return  # every test runs
+        kept = {o.kwargs["unique_id"] for o in self.kept}
+        self.select = sorted(uid for uid in reads if uid not in kept)
+        since = self.record.get("recorded_at", "")[:19]
+        if self.log:
+            self.log(
+                f"dbt data tests: {len(self.kept)} of {len(reads)} kept (passed, recorded "
+                f"{since}; nothing they read has changed since), {len(self.select)} to run"
+            )
+        if not self.select:
+            self.found = self.kept
 
     def start(self) -> None:
         if self.found is not None or self.process is not None:
             return
         if self.log:
-            self.log("running the dbt data tests on the warehouse as it is (dbt test)")
+            which = "all" if self.select is None else f"{len(self.select)} of them"
+            self.log(f"running the dbt data tests on the warehouse as it is (dbt test, {which})")
         from pipelines.warehouse.dbt_parse_state import seed_partial_parse
 
         self.target.mkdir(parents=True, exist_ok=True)
         (self.target / "run_results.json").unlink(missing_ok=True)
         seed_partial_parse(self.target)
         self.process = subprocess.Popen(
-            _command(self.target),
+            _command(self.target, self.select),
             cwd=_project_dir(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -167,11 +265,35 @@ class DataTests:
             raise DbtTestsFailedToRun(
                 f"dbt test gave no results (exit {self.process.returncode}): {tail}"
             )
-        self.found = outcomes_from_run_results(
-            json.loads(results.read_text()), json.loads((self.target / "manifest.json").read_text())
-        )
-        _save(self.quality_dir, self.found, self.fingerprint, self.run_id, "test")
+        manifest = json.loads((self.target / "manifest.json").read_text())
+        ran = outcomes_from_run_results(json.loads(results.read_text()), manifest)
+        self.found = _in_manifest_order(ran + self.kept + self._not_run(ran), manifest)
+        reads = relations_read(manifest)
+        missing = [r for r in _relations(reads) if r not in self.hashes]
+        if missing and self.warehouse_db is not None:
+            from pipelines.warehouse.connect import connect
+
+            with connect(self.warehouse_db, read_only=True) as con:
+                self.hashes |= relation_hashes(con, missing)
+        how = "test" if self.select is None else f"test of {len(ran)}, {len(self.kept)} kept"
+        _save(self.quality_dir, self.found, self.fingerprint, self.run_id, how, reads, self.hashes)
         return self.found
+
+    def _not_run(self, ran: list[Outcome]) -> list[Outcome]:
+        """A selected test dbt gave no result for: blocks, as a test that did not run."""
+        done = {o.kwargs["unique_id"] for o in ran}
+        recorded = {
+            o["kwargs"].get("unique_id"): o for o in (self.record or {}).get("outcomes", [])
+        }
+        out = []
+        for uid in self.select or []:
+            if uid not in done and uid in recorded:
+                o = Outcome(**recorded[uid])
+                o.success, o.unexpected_count = False, 1
+                o.description = _description(None, o.expectation.split(": ")[-1], "no result")
+                o.kwargs = {"unique_id": uid, "status": None}
+                out.append(o)
+        return out
 
     def stop(self) -> None:
         """End a `dbt test` still running (the gate failed before it needed the results)."""
@@ -180,21 +302,28 @@ class DataTests:
             self.process.communicate()
 
 
+def _in_manifest_order(outcomes: list[Outcome], manifest: dict) -> list[Outcome]:
+    order = {uid: i for i, uid in enumerate(manifest.get("nodes", {}))}
+    return sorted(outcomes, key=lambda o: order.get(o.kwargs.get("unique_id"), len(order)))
+
+
 def _project_dir() -> Path:
     from pipelines.settings import DBT_PROJECT_DIR
 
     return DBT_PROJECT_DIR
 
 
-def _command(target: Path) -> list[str]:
-    """`dbt test` (data tests only) with the project's dbt; the warehouse path comes from the
-    environment (settings.export_env)."""
+def _command(target: Path, select: list[str] | None = None) -> list[str]:
+    """`dbt test` (data tests only; those of `select`, by unique id, when given) with the
+    project's dbt; the warehouse path comes from the environment (settings.export_env)."""
     from pipelines.settings import dbt_executable
 
     project = str(_project_dir())
+    chosen = ["--select", *(uid.split(".")[2] for uid in select)] if select else []
     return [
         str(dbt_executable()),
         "test",
+        *chosen,
         "--exclude",
         "test_type:unit",
         "--project-dir",
@@ -219,9 +348,20 @@ def load(quality_dir: Path) -> dict[str, Any] | None:
 
 
 def _save(
-    quality_dir: Path, outcomes: list[Outcome], fingerprint: str, run_id: str | None, how: str
+    quality_dir: Path,
+    outcomes: list[Outcome],
+    fingerprint: str,
+    run_id: str | None,
+    how: str,
+    reads: dict[str, list[str]],
+    hashes: dict[str, str | None],
 ) -> Path:
+    """The record: outcomes, which of them dbt ran this time (the others were kept), and
+    what they were found on (the marts' fingerprint, the dbt project's, and each relation a
+    test reads with its hash)."""
     from dataclasses import asdict
+
+    from pipelines.warehouse.dbt_project import dbt_project_fingerprint
 
     quality_dir.mkdir(parents=True, exist_ok=True)
     path = quality_dir / RECORD
@@ -231,6 +371,10 @@ def _save(
         "fingerprint": fingerprint,
         "invocation": how,
         "recorded_at": datetime.now(UTC).isoformat(),
+        "ran": sorted(o.kwargs["unique_id"] for o in outcomes if "kept_since" not in o.kwargs),
+        "project": dbt_project_fingerprint(),
+        "reads": reads,
+        "relations": {r: hashes.get(r) for r in _relations(reads)},
         "outcomes": [asdict(o) for o in outcomes],
     }
     tmp.write_text(json.dumps(doc, indent=1, default=str))

@@ -6,11 +6,11 @@ so that a refresh can tell, cheaply and honestly, that nothing changed since."""
 from __future__ import annotations
 
 import hashlib
-import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from pipelines.settings import REPO_ROOT, dbt_env_version, registry_dir
+from pipelines.settings import REPO_ROOT, registry_dir
+from pipelines.warehouse.dbt_project import add_dbt_env, add_files
 
 WATCHED = (
     "registry",
@@ -24,7 +24,6 @@ WATCHED = (
     "pipelines",
     "pyproject.toml",
 )
-SKIPPED_PARTS = {"__pycache__", "target", "logs", "dbt_packages"}
 PACKAGES = (
     "dagster",
     "dagster-dbt",
@@ -34,18 +33,6 @@ PACKAGES = (
     "pandas",
     "pyarrow",
 )
-DBT_ENV_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
-
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    out = []
-    if path.is_dir():
-        for dirpath, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_PARTS and not d.startswith("."))
-            out += [Path(dirpath) / f for f in sorted(files) if not f.endswith(".pyc")]
-    return out
 
 
 def inputs_fingerprint(root: Path = REPO_ROOT) -> str:
@@ -58,17 +45,13 @@ def inputs_fingerprint(root: Path = REPO_ROOT) -> str:
     if root == REPO_ROOT and registry != (REPO_ROOT / "registry").resolve():
         folders.append(("$MONITOR_REGISTRY_DIR", registry))
     for label, folder in folders:
-        for path in _files(folder):
-            name = path.relative_to(folder).as_posix() if path != folder else ""
-            digest.update(f"{label}/{name}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        add_files(digest, label, folder)
     for package in PACKAGES:
         try:
             digest.update(f"{package}={version(package)};".encode())
         except PackageNotFoundError:
             digest.update(f"{package}=none;".encode())
-    for package in DBT_ENV_PACKAGES:  # from the dbt environment (.venv-dbt)
-        digest.update(f"dbt-env:{package}={dbt_env_version(package) or 'none'};".encode())
+    add_dbt_env(digest)
     digest.update(f"microdata={_microdata_identity()}".encode())
     return digest.hexdigest()
 

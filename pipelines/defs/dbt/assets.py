@@ -86,12 +86,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             pulled = server_run.pull_marts(chosen, where.warehouse_db)
             context.log.info(f"{len(pulled)} marts pulled from {chosen}")
     finally:  # passed or not, the data tests' results go into the models gate
-        _record_tests(target, where, context.run.run_id)
+        _record_tests(target, where, context.run.run_id, on_warehouse=not chosen)
 
 
-def _record_tests(target, where, run_id: str) -> None:
+def _record_tests(target, where, run_id: str, on_warehouse: bool) -> None:
     """Hand the data-test results of this build to the models gate (pipelines/gate/
-    dbt_tests.py); a build that failed also records a failed models gate at once."""
+    dbt_tests.py); a build that failed also records a failed models gate at once.
+    `on_warehouse`: the tests ran on the build warehouse (not on a server engine), so later
+    gates may keep their results while what they read is unchanged."""
     import json
 
     from pipelines.gate.dbt_tests import failed_build_gate, record_build
@@ -104,15 +106,12 @@ def _record_tests(target, where, run_id: str) -> None:
         return
     run_results = json.loads(results.read_text())
     attempt.note(where.home, run_id, "dbt", _build_part(run_results))
+    manifest = json.loads((target / "manifest.json").read_text())
     with connect(where.warehouse_db, read_only=True) as con:
         marts = fingerprint(con, mart_tables(con))
-    outcomes = record_build(
-        where.quality,
-        run_results,
-        json.loads((target / "manifest.json").read_text()),
-        marts,
-        run_id,
-    )
+        outcomes = record_build(
+            where.quality, run_results, manifest, marts, run_id, con if on_warehouse else None
+        )
     failed = failed_build_gate(outcomes, marts)
     if failed is not None:
         save_gate_record(where.quality, failed, run_id)
