@@ -1,17 +1,19 @@
 """The dbt project and the microdata aggregation on Spark (standalone master, worker, Thrift
-Server): the SAMPLE's raw and registry tables as Parquet, one `dbt build` (models, data
-tests, unit tests) with every mart equal to the DuckDB run's, and the microdata cells
-equal to DuckDB's on the same file. A file of its own, so that `pytest -n 2` runs it beside
-the PostgreSQL and Dagster trials."""
+Server): a `monitor refresh` there (the SAMPLE's raw and registry tables as Parquet, one
+`dbt build` of models and data tests) with every mart and every published table equal to
+the DuckDB run's, the dbt unit tests there, and the microdata cells equal to DuckDB's on
+the same file. A file of its own, so that `pytest -n 2` runs it beside the PostgreSQL and
+Dagster trials."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from pipelines.warehouse.engines.dbt import dbt_build
-from pipelines.warehouse.engines.load_spark import load_spark
+from pipelines.warehouse.engines.dbt import dbt_run
 from tests.engines.checks import (
-    assert_build_passed,
     assert_marts_equal,
     assert_published_equal,
     assert_same_microdata_cells,
@@ -27,25 +29,15 @@ def test_spark_aggregates_the_same_microdata_cells(local_spark, synthetic_microd
     assert_same_microdata_cells("spark", local_spark.settings(), synthetic_microdata)
 
 
-def test_spark_builds_the_same_marts_as_duckdb(local_spark, reference_home, tmp_path):
-    settings = local_spark.settings()
-    reference_db = reference_home / "warehouse.duckdb"
-    loaded = load_spark(reference_db, settings)
-    assert loaded["raw.observations"] > 20_000
-
-    run = dbt_build("spark", settings, tmp_path / "target")
-    print(f"\ndbt build on Spark: {run.seconds:.1f}s {run.statuses}")
-    assert_build_passed(run, "spark")
-    assert_marts_equal("spark", settings, reference_db)
-
-
-def test_spark_refresh_publishes_the_same_tables(
+def test_spark_refresh_builds_and_publishes_the_same_tables(
     local_spark, reference_home, synthetic_microdata, tmp_path
 ):
     """`monitor refresh` with warehouse.engine=spark on the reference run's vintages: the
-    microdata cells are computed on Spark, the sources go there as Parquet, dbt builds there,
-    the marts come back as Parquet for the gate, and the publication (the committees' file)
-    equals the DuckDB run's, table by table, cell for cell."""
+    microdata cells are computed on Spark, the sources go there as Parquet, `dbt build`
+    (models and data tests) passes there, the marts come back as Parquet for the gate, and
+    the publication (the committees' file) equals the DuckDB run's, table by table, cell for
+    cell. Then, on the same server: every mart that build left equals the DuckDB run's, and
+    the dbt unit tests pass there. (One build on Spark for both: it takes about a minute.)"""
     from tests.conftest import monitor_cmd
 
     settings = local_spark.settings()
@@ -58,8 +50,28 @@ def test_spark_refresh_publishes_the_same_tables(
     refreshed = monitor_cmd("refresh", "--force", home=home, env=env, check=True, timeout=1500)
     out = refreshed.stdout
     assert "result: PUBLISHED" in out and "models quality gate: passed" in out, out[-3000:]
+    built = re.search(r"dbt build: (\d+) models, (\d+)/(\d+) tests passed", out)
+    assert built, out[-3000:]
+    models, passed, tests = map(int, built.groups())
+    assert models >= 40 and passed == tests >= 157, built.group(0)
     assert "computed on spark" in out, out[-3000:]  # the microdata cells too
     assert not list(settings.staging.glob("pull-*")), "the pulled Parquet folders are removed"
 
     # the committees' file: the publication the gate passed, made of the marts Spark built
     assert_published_equal(reference_home, "duckdb", "main", home / "published" / "monitor.duckdb")
+    # the marts as they are on Spark
+    assert_marts_equal("spark", settings, reference_home / "warehouse.duckdb")
+
+    unit = dbt_run("test", "spark", settings, tmp_path / "target", ["--select", "test_type:unit"])
+    print(f"\ndbt unit tests on Spark: {unit.seconds:.1f}s {unit.statuses}")
+    assert unit.ok, unit.output[-6000:]
+    assert unit.statuses == {"pass": unit_tests_in_project()}, unit.statuses
+
+
+def unit_tests_in_project() -> int:
+    """The dbt unit tests of the project (its manifest, built by `monitor prepare`)."""
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    assert manifest["unit_tests"], "the project has dbt unit tests"
+    return len(manifest["unit_tests"])

@@ -53,9 +53,21 @@ def dbt_build(
     timeout_s: float = 3600,
 ) -> DbtRun:
     """Run `dbt build` (models, data tests and unit tests) on `engine`."""
+    return dbt_run("build", engine, where, target_path, args, timeout_s)
+
+
+def dbt_run(
+    verb: str,
+    engine: str,
+    where: Path | PostgresSettings | SparkSettings,
+    target_path: Path,
+    args: list[str] | None = None,
+    timeout_s: float = 3600,
+) -> DbtRun:
+    """Run `dbt <verb>` (build, test, ...) on `engine`."""
     command = [
         str(dbt_executable()),
-        "build",
+        verb,
         "--target",
         TARGETS[engine],
         "--profiles-dir",
