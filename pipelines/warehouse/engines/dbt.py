@@ -1,4 +1,5 @@
-"""`dbt build` of the project on an engine: the profile target and the environment it needs.
+"""`dbt build` (or another dbt command) of the project on an engine: the profile target and
+the environment it needs.
 
 The DuckDB target reads MONITOR_WAREHOUSE_DB; postgres and spark read the connection
 settings from the environment (engines/settings.py), the PostgreSQL password as
@@ -12,6 +13,7 @@ import os
 import subprocess
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pipelines.settings import DBT_PROJECT_DIR, dbt_executable
@@ -43,17 +45,6 @@ def dbt_env(engine: str, where: Path | PostgresSettings | SparkSettings) -> dict
     else:
         env.update(where.env())
     return env
-
-
-def dbt_build(
-    engine: str,
-    where: Path | PostgresSettings | SparkSettings,
-    target_path: Path,
-    args: list[str] | None = None,
-    timeout_s: float = 3600,
-) -> DbtRun:
-    """Run `dbt build` (models, data tests and unit tests) on `engine`."""
-    return dbt_run("build", engine, where, target_path, args, timeout_s)
 
 
 def dbt_run(
@@ -92,3 +83,7 @@ def dbt_run(
         for item in json.loads(results.read_text())["results"]:
             statuses[item["status"]] = statuses.get(item["status"], 0) + 1
     return DbtRun(result.returncode, seconds, statuses, result.stdout + result.stderr)
+
+
+#: `dbt build` (models, data tests and unit tests) on an engine.
+dbt_build = partial(dbt_run, "build")
