@@ -267,8 +267,9 @@ class DataTests:
             )
         manifest = json.loads((self.target / "manifest.json").read_text())
         ran = outcomes_from_run_results(json.loads(results.read_text()), manifest)
-        self.found = _in_manifest_order(ran + self.kept + self._not_run(ran), manifest)
         reads = relations_read(manifest)
+        found = ran + self.kept
+        self.found = _in_manifest_order(found + without_result(reads, found, manifest), manifest)
         missing = [r for r in _relations(reads) if r not in self.hashes]
         if missing and self.warehouse_db is not None:
             from pipelines.warehouse.connect import connect
@@ -279,27 +280,25 @@ class DataTests:
         _save(self.quality_dir, self.found, self.fingerprint, self.run_id, how, reads, self.hashes)
         return self.found
 
-    def _not_run(self, ran: list[Outcome]) -> list[Outcome]:
-        """A selected test dbt gave no result for: blocks, as a test that did not run."""
-        done = {o.kwargs["unique_id"] for o in ran}
-        recorded = {
-            o["kwargs"].get("unique_id"): o for o in (self.record or {}).get("outcomes", [])
-        }
-        out = []
-        for uid in self.select or []:
-            if uid not in done and uid in recorded:
-                o = Outcome(**recorded[uid])
-                o.success, o.unexpected_count = False, 1
-                o.description = _description(None, o.expectation.split(": ")[-1], "no result")
-                o.kwargs = {"unique_id": uid, "status": None}
-                out.append(o)
-        return out
-
     def stop(self) -> None:
         """End a `dbt test` still running (the gate failed before it needed the results)."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
+
+
+def without_result(
+    reads: dict[str, list[str]], found: list[Outcome], manifest: dict
+) -> list[Outcome]:
+    """The data tests of `reads` that neither ran nor were kept: each blocks, as a test
+    that could not run (nothing is left out of the gate unseen)."""
+    have = {o.kwargs.get("unique_id") for o in found}
+    missing = [
+        {"unique_id": uid, "status": "no result", "message": "dbt test gave no result for it"}
+        for uid in reads
+        if uid not in have
+    ]
+    return outcomes_from_run_results({"results": missing}, manifest)
 
 
 def _in_manifest_order(outcomes: list[Outcome], manifest: dict) -> list[Outcome]:

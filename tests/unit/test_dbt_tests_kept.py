@@ -154,3 +154,24 @@ def test_dbt_is_asked_for_the_selected_tests_by_name(monkeypatch, tmp_path):
     command = dbt_tests._command(tmp_path, ["test.p.unique_b_y.3", "test.p.assert_one_row"])
     assert command[1:5] == ["test", "--select", "unique_b_y", "assert_one_row"]
     assert "--select" not in dbt_tests._command(tmp_path)
+
+
+def test_a_test_that_neither_ran_nor_was_kept_blocks():
+    manifest = {
+        "nodes": {
+            "model.p.a": {"resource_type": "model", "relation_name": A, "fqn": ["p", "marts", "a"]},
+            "test.p.not_null_a_x.1": {
+                "resource_type": "test",
+                "name": "not_null_a_x",
+                "test_metadata": {"name": "not_null"},
+                "attached_node": "model.p.a",
+                "depends_on": {"nodes": ["model.p.a"]},
+            },
+        },
+        "sources": {},
+    }
+    reads = dbt_tests.relations_read(manifest)
+    assert dbt_tests.without_result(reads, [outcome("test.p.not_null_a_x.1", True)], manifest) == []
+    [missing] = dbt_tests.without_result(reads, [], manifest)
+    assert not missing.success and missing.severity == "error"
+    assert missing.name == "dbt.not_null_a_x" and "could not run" in missing.description
