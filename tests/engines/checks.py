@@ -1,9 +1,12 @@
-"""Assertions the engine trials share: a passed dbt build, marts, published tables and
-microdata cells equal to DuckDB's, cell for cell (floats within 1e-9 relative); and a home
-with the reference run's vintages for a refresh on an engine."""
+"""Assertions the engine trials share: a refresh that built and published on the engine, the
+dbt unit tests there, marts, published tables and microdata cells equal to DuckDB's, cell for
+cell (floats within 1e-9 relative); and a home with the reference run's vintages for a
+refresh on an engine."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,10 +14,35 @@ from pipelines.warehouse.engines.compare import compare_tables
 from pipelines.warehouse.engines.read import read_table, table_names
 
 
-def assert_build_passed(run, engine: str) -> None:
-    assert run.ok, f"dbt build on {engine} failed:\n{run.output[-6000:]}"
-    assert set(run.statuses) <= {"success", "pass"}, run.statuses
-    assert sum(run.statuses.values()) >= 197  # 40 models, 157 data tests, and the unit tests
+def assert_refresh_built(out: str) -> None:
+    """The summary of a `monitor refresh` on an engine: published, every model built and
+    every dbt data test passed there."""
+    assert "result: PUBLISHED" in out and "models quality gate: passed" in out, out[-3000:]
+    built = re.search(r"dbt build: (\d+) models, (\d+)/(\d+) tests passed", out)
+    assert built, out[-3000:]
+    models, passed, tests = map(int, built.groups())
+    assert models >= 40 and passed == tests >= 157, built.group(0)
+
+
+def assert_unit_tests_pass(engine: str, where, target_path: Path) -> str:
+    """Every dbt unit test of the project passes on `engine` (`dbt test`: `dbt build
+    --select test_type:unit` selects nothing); returns dbt's output."""
+    from pipelines.warehouse.engines.dbt import dbt_run
+
+    unit = dbt_run("test", engine, where, target_path, ["--select", "test_type:unit"])
+    print(f"\ndbt unit tests on {engine}: {unit.seconds:.1f}s {unit.statuses}")
+    assert unit.ok, unit.output[-6000:]
+    assert unit.statuses == {"pass": unit_tests_in_project()}, unit.statuses
+    return unit.output
+
+
+def unit_tests_in_project() -> int:
+    """The dbt unit tests of the project (its manifest, built by `monitor prepare`)."""
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    assert manifest["unit_tests"], "the project has dbt unit tests"
+    return len(manifest["unit_tests"])
 
 
 def assert_marts_equal(engine: str, where, reference_db) -> None:

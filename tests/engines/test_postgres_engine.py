@@ -1,9 +1,9 @@
-"""The dbt project and the refresh on PostgreSQL: the SAMPLE's raw and registry tables loaded
-there (COPY), `dbt build` there (models, data tests, unit tests) with every mart equal to
-the DuckDB run's; a whole `monitor refresh` with the warehouse there, its `published`
-schema equal to the DuckDB publication and read by a committee role that cannot write; a
-replacement of that schema failing half-way leaves the previous publication; the microdata
-aggregation there. One file: one server per test process, one reference refresh per run
+"""The dbt project and the refresh on PostgreSQL: a whole `monitor refresh` with the warehouse
+there (the SAMPLE's raw and registry tables loaded by COPY, `dbt build` of models and data
+tests) with every mart equal to the DuckDB run's and the dbt unit tests passing there, its
+`published` schema equal to the DuckDB publication and read by a committee role that cannot
+write; a replacement of that schema failing half-way leaves the previous publication; the
+microdata aggregation there. One file: one server per test process, one reference refresh per run
 (session fixtures)."""
 
 from __future__ import annotations
@@ -13,45 +13,30 @@ import shutil
 import pytest
 
 from pipelines.warehouse.engines.compare import compare_tables
-from pipelines.warehouse.engines.dbt import dbt_build
 from pipelines.warehouse.engines.load_postgres import load_postgres
 from pipelines.warehouse.engines.read import read_table, table_names
 from tests.engines.checks import (
-    assert_build_passed,
     assert_marts_equal,
     assert_published_equal,
+    assert_refresh_built,
     assert_same_microdata_cells,
+    assert_unit_tests_pass,
     home_like_reference,
 )
 
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
 
 
-def test_postgres_builds_the_same_marts_as_duckdb(local_postgres, reference_home, tmp_path):
-    settings = local_postgres.create_database("monitor", "monitor")
-    reference_db = reference_home / "warehouse.duckdb"
-    loaded = load_postgres(reference_db, settings)
-    assert loaded["raw.observations"] > 20_000 and loaded["registry.indicators"] > 0
-
-    run = dbt_build("postgres", settings, tmp_path / "target")
-    print(f"\ndbt build on PostgreSQL: {run.seconds:.1f}s {run.statuses}")
-    assert_build_passed(run, "postgres")
-    assert settings.password not in run.output
-    assert_marts_equal("postgres", settings, reference_db)
-
-    # a second load empties and refills the tables in place: dbt's views over them survive
-    load_postgres(reference_db, settings)
-    columns, rows = read_table("postgres", "staging", "stg_registry__settings", settings)
-    assert rows and "key" in columns
-
-
 def test_postgres_refresh_publishes_the_same_tables(
     local_postgres, reference_home, synthetic_microdata, tmp_path
 ):
-    """`monitor refresh` with warehouse.engine=postgres on the reference run's vintages: dbt
-    builds on PostgreSQL, the gate validates the marts pulled from there, the `published`
-    schema holds every published table equal to the DuckDB run's, the committee reads it
-    (also through `monitor query`) and cannot write anywhere."""
+    """`monitor refresh` with warehouse.engine=postgres on the reference run's vintages: the
+    sources loaded there (COPY), `dbt build` (models and data tests) passes there with every
+    mart equal to the DuckDB run's, the gate validates the marts pulled from there, the
+    `published` schema holds every published table equal to the DuckDB run's, the committee
+    reads it (also through `monitor query`) and cannot write anywhere. On the same database:
+    the dbt unit tests pass, and a second load of the sources keeps dbt's views over them.
+    (One dbt build on PostgreSQL serves all of it.)"""
     import psycopg2
 
     from pipelines.publish.postgres import create_committee_role
@@ -72,12 +57,21 @@ def test_postgres_refresh_publishes_the_same_tables(
         **settings.env(),
     }
     refreshed = monitor_cmd("refresh", home=home, env=env, check=True, timeout=900)
-    assert "result: PUBLISHED" in refreshed.stdout, refreshed.stdout[-3000:]
+    assert_refresh_built(refreshed.stdout)
     assert "computed on postgres" in refreshed.stdout, refreshed.stdout[-3000:]  # microdata
     assert settings.password not in refreshed.stdout + refreshed.stderr
 
     assert_published_equal(reference_home, "postgres", "published", committee)
     reference_db = reference_home / "published" / "monitor.duckdb"
+    # the marts as that build left them on PostgreSQL, and the dbt unit tests there
+    assert_marts_equal("postgres", settings, reference_home / "warehouse.duckdb")
+    unit_output = assert_unit_tests_pass("postgres", settings, tmp_path / "target")
+    assert settings.password not in unit_output
+    # a second load empties and refills the sources in place: dbt's views over them survive
+    loaded = load_postgres(home / "warehouse.duckdb", settings)
+    assert loaded["raw.observations"] > 20_000 and loaded["registry.indicators"] > 0
+    columns, rows = read_table("postgres", "staging", "stg_registry__settings", settings)
+    assert rows and "key" in columns
 
     # the offline export is the same publication
     export = home / "published" / "monitor.duckdb"

@@ -7,16 +7,14 @@ Dagster trials."""
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
-from pipelines.warehouse.engines.dbt import dbt_run
 from tests.engines.checks import (
     assert_marts_equal,
     assert_published_equal,
+    assert_refresh_built,
     assert_same_microdata_cells,
+    assert_unit_tests_pass,
     home_like_reference,
 )
 
@@ -49,11 +47,7 @@ def test_spark_refresh_builds_and_publishes_the_same_tables(
     }
     refreshed = monitor_cmd("refresh", "--force", home=home, env=env, check=True, timeout=1500)
     out = refreshed.stdout
-    assert "result: PUBLISHED" in out and "models quality gate: passed" in out, out[-3000:]
-    built = re.search(r"dbt build: (\d+) models, (\d+)/(\d+) tests passed", out)
-    assert built, out[-3000:]
-    models, passed, tests = map(int, built.groups())
-    assert models >= 40 and passed == tests >= 157, built.group(0)
+    assert_refresh_built(out)
     assert "computed on spark" in out, out[-3000:]  # the microdata cells too
     assert not list(settings.staging.glob("pull-*")), "the pulled Parquet folders are removed"
 
@@ -62,16 +56,4 @@ def test_spark_refresh_builds_and_publishes_the_same_tables(
     # the marts as they are on Spark
     assert_marts_equal("spark", settings, reference_home / "warehouse.duckdb")
 
-    unit = dbt_run("test", "spark", settings, tmp_path / "target", ["--select", "test_type:unit"])
-    print(f"\ndbt unit tests on Spark: {unit.seconds:.1f}s {unit.statuses}")
-    assert unit.ok, unit.output[-6000:]
-    assert unit.statuses == {"pass": unit_tests_in_project()}, unit.statuses
-
-
-def unit_tests_in_project() -> int:
-    """The dbt unit tests of the project (its manifest, built by `monitor prepare`)."""
-    from pipelines.settings import DBT_PROJECT_DIR
-
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    assert manifest["unit_tests"], "the project has dbt unit tests"
-    return len(manifest["unit_tests"])
+    assert_unit_tests_pass("spark", settings, tmp_path / "target")
