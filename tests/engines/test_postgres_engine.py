@@ -60,6 +60,10 @@ def test_postgres_refresh_publishes_the_same_tables(
     assert_refresh_built(refreshed.stdout)
     assert "computed on postgres" in refreshed.stdout, refreshed.stdout[-3000:]  # microdata
     assert settings.password not in refreshed.stdout + refreshed.stderr
+    (log,) = (home / "logs").glob("refresh-*.log")  # the refresh's detailed log: dbt's output
+    dbt_output = log.read_text()
+    assert "target='postgres'" in dbt_output and "Completed successfully" in dbt_output
+    assert settings.password not in dbt_output
 
     assert_published_equal(reference_home, "postgres", "published", committee)
     reference_db = reference_home / "published" / "monitor.duckdb"
