@@ -86,6 +86,47 @@ def assert_same_microdata_cells(engine: str, where, path) -> None:
     assert expected.suppressed > 0 and compared.rows_left > 100  # disclosure control did work
 
 
+def assert_refresh_microdata_equal(out: str, home: Path, reference_home: Path, path) -> None:
+    """The microdata cells a refresh computed on an engine equal the DuckDB reference run's on
+    the same file (`path`), cell for cell with their suppressions (raw.microdata__lfs_aggregates,
+    its computation time aside), and its summary counts the same suppressions per disclosure
+    rule as DuckDB's aggregation (a cell may break several rules; the table names one)."""
+    from pipelines.settings import config
+    from pipelines.sources.microdata.aggregate import aggregate
+    from pipelines.sources.microdata.disclosure import Rules
+
+    def cells(db: Path):
+        columns, rows = read_table("duckdb", "raw", "microdata__lfs_aggregates", db)
+        kept = [i for i, c in enumerate(columns) if c != "computed_at"]
+        return [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows]
+
+    def computed_at(db: Path):
+        columns, rows = read_table("duckdb", "raw", "microdata__lfs_aggregates", db)
+        return {row[columns.index("computed_at")] for row in rows}
+
+    # the home began as a copy of the reference: its cells must be this refresh's own
+    assert min(computed_at(home / "warehouse.duckdb")) > max(
+        computed_at(reference_home / "warehouse.duckdb")
+    )
+
+    compared = compare_tables(
+        "microdata cells",
+        cells(reference_home / "warehouse.duckdb"),
+        cells(home / "warehouse.duckdb"),
+    )
+    assert compared.equal, str(compared)
+    expected = aggregate(path, Rules.from_config(config()))
+    found = re.search(r"-> (\d+) cells, (\d+) suppressed \(([^)]*)\)", out)
+    assert found, out[-3000:]
+    by_rule = dict(part.rsplit(" ", 1) for part in found.group(3).split(", "))
+    assert (int(found.group(1)), int(found.group(2))) == (
+        expected.cells.height,
+        expected.suppressed,
+    )
+    assert {rule: int(n) for rule, n in by_rule.items()} == expected.suppressed_by_rule
+    assert expected.suppressed > 0 and compared.rows_left > 100  # disclosure control did work
+
+
 PUBLICATION_TABLES = {"publication_info", "publication_log", "quality_results"}
 
 

@@ -13,18 +13,12 @@ from tests.engines.checks import (
     assert_marts_equal,
     assert_published_equal,
     assert_refresh_built,
-    assert_same_microdata_cells,
+    assert_refresh_microdata_equal,
     assert_unit_tests_pass,
     home_like_reference,
 )
 
 pytestmark = [pytest.mark.engines, pytest.mark.timeout(1800)]
-
-
-def test_spark_aggregates_the_same_microdata_cells(local_spark, synthetic_microdata):
-    """First in the file: it needs no reference refresh, so it runs while another test
-    process builds that."""
-    assert_same_microdata_cells("spark", local_spark.settings(), synthetic_microdata)
 
 
 def test_spark_refresh_builds_and_publishes_the_same_tables(
@@ -34,8 +28,9 @@ def test_spark_refresh_builds_and_publishes_the_same_tables(
     microdata cells are computed on Spark, the sources go there as Parquet, `dbt build`
     (models and data tests) passes there, the marts come back as Parquet for the gate, and
     the publication (the committees' file) equals the DuckDB run's, table by table, cell for
-    cell. Then, on the same server: every mart that build left equals the DuckDB run's, and
-    the dbt unit tests pass there. (One build on Spark for both: it takes about a minute.)"""
+    cell, as do the microdata cells and their suppressions. Then, on the same server: every
+    mart that build left equals the DuckDB run's, and the dbt unit tests pass there. (One
+    build on Spark for all of it: it takes about a minute.)"""
     from tests.conftest import monitor_cmd
 
     settings = local_spark.settings()
@@ -49,6 +44,7 @@ def test_spark_refresh_builds_and_publishes_the_same_tables(
     out = refreshed.stdout
     assert_refresh_built(out)
     assert "computed on spark" in out, out[-3000:]  # the microdata cells too
+    assert_refresh_microdata_equal(out, home, reference_home, synthetic_microdata)
     assert not list(settings.staging.glob("pull-*")), "the pulled Parquet folders are removed"
 
     # the committees' file: the publication the gate passed, made of the marts Spark built
