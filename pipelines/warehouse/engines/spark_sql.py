@@ -26,18 +26,19 @@ def open_session(settings: SparkSettings, attempts: int = CONNECT_ATTEMPTS):
     from pyhive import hive
     from thrift.transport.TTransport import TTransportException
 
-    for attempt in range(1, attempts + 1):
+    def connect():
+        return hive.connect(host=settings.host, port=settings.port, username=settings.user)
+
+    for attempt in range(1, attempts):
         try:
-            return hive.connect(host=settings.host, port=settings.port, username=settings.user)
+            return connect()
         except TTransportException as error:
-            if attempt == attempts:
-                raise
             log.warning(
                 "%s: opening a session failed (%s); retrying in %.0f s (%d of %d)",
                 settings, error, CONNECT_PAUSE_S, attempt, attempts - 1,
             )  # fmt: skip
             time.sleep(CONNECT_PAUSE_S)
-    raise AssertionError("unreachable")
+    return connect()
 
 
 @contextmanager
